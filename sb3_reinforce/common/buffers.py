@@ -1,0 +1,151 @@
+"""
+Rollout buffers that hold whole episodes.
+
+SB3's rollout buffers have a fixed length of ``n_steps`` per env. REINFORCE needs the Monte-Carlo
+return of every step it trains on, so a rollout runs past ``n_steps`` until each env's last episode
+has ended: :class:`EpisodicBufferMixin` grows the storage on demand, records which steps form the
+batch, computes the weights with :func:`~sb3_reinforce.common.weights.score_function_weights` and
+then hands the batch to SB3's own ``get()`` unchanged.
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+from sb3_contrib.common.maskable.buffers import MaskableDictRolloutBuffer, MaskableRolloutBuffer
+from stable_baselines3.common.buffers import DictRolloutBuffer, RolloutBuffer
+
+from sb3_reinforce.common.returns import complete_episode_mask
+from sb3_reinforce.common.weights import ScoreFunctionWeights, score_function_weights
+
+
+class EpisodicBufferMixin:
+    """
+    Turns an SB3 ``RolloutBuffer`` (or any subclass of it) into a buffer of complete episodes.
+
+    ``add`` takes two more keyword arguments: ``dones``, the episode-end flags of the step, and
+    ``in_batch``, which envs' steps belong to the batch. When the batch is complete,
+    :meth:`compute_weights` fills ``advantages`` and ``returns`` and repacks the batch's steps as one
+    column, so that the base class's ``get()`` yields exactly those steps.
+    """
+
+    buffer_size: int
+    n_envs: int
+    pos: int
+    full: bool
+    rewards: np.ndarray
+    episode_starts: np.ndarray
+    values: np.ndarray
+    advantages: np.ndarray
+    returns: np.ndarray
+    dones: np.ndarray
+    in_batch: np.ndarray
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self._batch_n_envs: int | None = None
+        super().__init__(*args, **kwargs)
+
+    def reset(self) -> None:
+        if self._batch_n_envs is not None:
+            # Undo the repacking of the previous batch; keep the grown capacity.
+            self.n_envs = self._batch_n_envs
+            self.buffer_size = self._capacity
+        self._batch_n_envs = None
+        self._capacity = self.buffer_size
+        super().reset()  # type: ignore[misc]
+        self.dones = np.zeros((self.buffer_size, self.n_envs), dtype=bool)
+        self.in_batch = np.zeros((self.buffer_size, self.n_envs), dtype=bool)
+
+    def _map_storage(self, fn: Callable[[np.ndarray], np.ndarray]) -> None:
+        """Apply ``fn`` to every per-step array (leading dims ``(buffer_size, n_envs)``)."""
+
+        def is_storage(value: Any) -> bool:
+            return isinstance(value, np.ndarray) and value.shape[:2] == (self.buffer_size, self.n_envs)
+
+        for name, value in list(vars(self).items()):
+            if is_storage(value):
+                setattr(self, name, fn(value))
+            elif isinstance(value, dict) and value and all(is_storage(v) for v in value.values()):
+                setattr(self, name, {key: fn(v) for key, v in value.items()})
+
+    def _grow(self) -> None:
+        extra = self.buffer_size
+
+        def grow(array: np.ndarray) -> np.ndarray:
+            return np.concatenate([array, np.zeros((extra, *array.shape[1:]), dtype=array.dtype)])
+
+        self._map_storage(grow)
+        self.buffer_size += extra
+        self._capacity = self.buffer_size
+
+    def add(self, *args: Any, dones: np.ndarray, in_batch: np.ndarray, **kwargs: Any) -> None:
+        """
+        Store one step of every env; arguments as the base class's ``add``, plus:
+
+        :param dones: ``(n_envs,)`` whether each env's episode ended with this step
+        :param in_batch: ``(n_envs,)`` whether each env's step belongs to the batch
+        """
+        if self.pos == self.buffer_size:
+            self._grow()
+        self.dones[self.pos] = dones
+        self.in_batch[self.pos] = in_batch
+        super().add(*args, **kwargs)  # type: ignore[misc]
+        self.full = False
+
+    def compute_weights(
+        self,
+        gamma: float,
+        use_reward_to_go: bool,
+        exact_discounted_gradient: bool,
+        baseline: str | None,
+        normalize: bool,
+    ) -> ScoreFunctionWeights:
+        """
+        Compute the estimator's weights over the batch's complete episodes (see
+        :func:`~sb3_reinforce.common.weights.score_function_weights` for the parameters), store them in
+        ``advantages`` and the Monte-Carlo returns in ``returns``, then keep only the batch's steps.
+        """
+        used = slice(0, self.pos)
+        starts = self.episode_starts[used].astype(bool)
+        mask = self.in_batch[used] & complete_episode_mask(starts, self.dones[used])
+        result = score_function_weights(
+            self.rewards[used],
+            starts,
+            self.dones[used],
+            mask,
+            gamma=gamma,
+            use_reward_to_go=use_reward_to_go,
+            exact_discounted_gradient=exact_discounted_gradient,
+            baseline=baseline,
+            normalize=normalize,
+            values=self.values[used],
+        )
+        self.advantages[used] = result.advantages
+        self.returns[used] = result.returns
+
+        # Repack the batch's steps, env by env in time order, as a single env column.
+        full_mask = np.zeros((self.buffer_size, self.n_envs), dtype=bool)
+        full_mask[used] = mask
+        order = np.flatnonzero(full_mask.T)
+        rows, cols = order % self.buffer_size, order // self.buffer_size
+        self._map_storage(lambda array: array[rows, cols][:, None])
+        self._batch_n_envs = self.n_envs
+        self.buffer_size, self.n_envs = len(order), 1
+        self.pos, self.full = self.buffer_size, True
+        return result
+
+
+class EpisodicRolloutBuffer(EpisodicBufferMixin, RolloutBuffer):
+    """SB3's ``RolloutBuffer`` holding whole episodes (see :class:`EpisodicBufferMixin`)."""
+
+
+class EpisodicDictRolloutBuffer(EpisodicBufferMixin, DictRolloutBuffer):
+    """SB3's ``DictRolloutBuffer`` holding whole episodes (see :class:`EpisodicBufferMixin`)."""
+
+
+class MaskableEpisodicRolloutBuffer(EpisodicBufferMixin, MaskableRolloutBuffer):
+    """sb3-contrib's ``MaskableRolloutBuffer`` holding whole episodes (see :class:`EpisodicBufferMixin`)."""
+
+
+class MaskableEpisodicDictRolloutBuffer(EpisodicBufferMixin, MaskableDictRolloutBuffer):
+    """sb3-contrib's ``MaskableDictRolloutBuffer`` holding whole episodes (see :class:`EpisodicBufferMixin`)."""

@@ -1,0 +1,402 @@
+import warnings
+from typing import Any, ClassVar, TypeVar
+
+import numpy as np
+import torch as th
+from gymnasium import spaces
+from stable_baselines3.common.callbacks import BaseCallback
+from stable_baselines3.common.on_policy_algorithm import OnPolicyAlgorithm
+from stable_baselines3.common.policies import ActorCriticPolicy, BasePolicy
+from stable_baselines3.common.type_aliases import GymEnv, MaybeCallback, RolloutBufferSamples, Schedule
+from stable_baselines3.common.utils import explained_variance, obs_as_tensor
+from stable_baselines3.common.vec_env import VecEnv
+from torch.nn import functional as F
+
+from sb3_reinforce.common.buffers import EpisodicBufferMixin, EpisodicDictRolloutBuffer, EpisodicRolloutBuffer
+from sb3_reinforce.common.weights import BASELINES
+from sb3_reinforce.reinforce.policies import CnnPolicy, MlpPolicy, MultiInputPolicy
+
+SelfREINFORCE = TypeVar("SelfREINFORCE", bound="REINFORCE")
+
+SUPPORTED_ACTION_SPACES = (spaces.Box, spaces.Discrete, spaces.MultiDiscrete, spaces.MultiBinary)
+
+
+class REINFORCE(OnPolicyAlgorithm):
+    """
+    REINFORCE: Monte-Carlo policy gradient (Williams, 1992), with reward-to-go and baselines.
+
+    Paper: https://doi.org/10.1007/BF00992696
+
+    Each update uses a batch of complete episodes played with the current policy: every env collects at
+    least ``n_steps`` steps and then finishes the episode it is in, so that every step of the batch has
+    its exact Monte-Carlo return; no return is bootstrapped from a value estimate. An env that finishes
+    before the others keeps stepping (the VecEnv steps all envs together), but those steps are left out
+    of the batch and the envs are reset before the next rollout. An episode cut by a time limit ends
+    there: the objective is the return the environment defines, up to its time limit.
+
+    The loss is ``-sum_t log pi(a_t|s_t) * A_t / (n_steps * n_envs)`` over the batch, where
+    ``A_t = (Psi_t - b_t) / scale`` (see :func:`~sb3_reinforce.common.weights.score_function_weights`),
+    plus ``ent_coef`` times the entropy loss and, with the value baseline, ``vf_coef`` times the value
+    loss. By Wald's identity (an env's batch ends at a stopping time), without normalization and with
+    ``baseline`` in ``(None, "leave_one_out", "value")`` its gradient is an unbiased estimate of
+    ``-c * grad J`` with ``c = E[K] / n_steps``, ``K`` being the number of episodes an env plays in a
+    rollout (about one over the mean episode length), and ``J`` the objective that ``Psi_t`` estimates:
+
+    - ``reward_to_go=False``: ``Psi_t = R(tau) = sum_k gamma^k r_k``, and ``J = E[sum_t gamma^t r_t]``;
+    - ``reward_to_go=True, exact_discounted_gradient=True``: ``Psi_t = gamma^t G_t``, same ``J``, with
+      less variance;
+    - ``reward_to_go=True`` alone: ``Psi_t = G_t = sum_{k>=t} gamma^(k-t) r_k``, the usual estimator.
+      For ``gamma = 1`` it is ``grad J``; for ``gamma < 1`` it is
+      ``E[sum_t grad log pi(a_t|s_t) Q_gamma(s_t, a_t)]``, which drops the ``gamma^t`` factor and is not
+      the gradient of the discounted objective (nor of any objective, in general).
+
+    The ``"mean"`` baseline includes the episode it corrects and adds a bias of order
+    ``1 / n_episodes``; ``normalize_advantage`` scales each batch by a random positive factor, which
+    keeps the direction of every update but makes the expected update only approximately ``c * grad J``.
+
+    :param policy: The policy model to use (MlpPolicy, CnnPolicy, MultiInputPolicy)
+    :param env: The environment to learn from (if registered in Gym, can be str)
+    :param learning_rate: The learning rate, it can be a function of the current progress remaining
+        (from 1 to 0)
+    :param n_steps: The minimum number of steps each env collects per update; each env then finishes
+        its current episode, so a batch holds at least ``n_steps * n_envs`` steps of whole episodes
+    :param gamma: Discount factor, in [0, 1]
+    :param reward_to_go: Weight step t by the discounted return from t on, ``G_t``, instead of the
+        whole discounted return of its episode ``R(tau)``
+    :param baseline: Baseline subtracted from the weights: ``None``, ``"mean"`` (batch mean),
+        ``"leave_one_out"`` (time-indexed mean of the other, independent episodes of the batch) or
+        ``"value"`` (the policy's value head, fitted to the Monte-Carlo returns)
+    :param exact_discounted_gradient: With ``reward_to_go``, weight step t by ``gamma^t G_t``: the exact
+        gradient of the discounted objective. (``R(tau)`` needs no such factor: it is exact already.)
+    :param ent_coef: Entropy coefficient for the loss calculation
+    :param vf_coef: Value function coefficient for the loss calculation (value baseline only;
+        0.5 when not given)
+    :param max_grad_norm: The maximum value for the gradient clipping, ``None`` for no clipping
+    :param normalize_advantage: Divide the baselined weights by the batch standard deviation of the
+        weights ``Psi_t``
+    :param use_sde: Whether to use generalized State Dependent Exploration (gSDE)
+        instead of action noise exploration (default: False)
+    :param sde_sample_freq: Sample a new noise matrix every n steps when using gSDE
+        Default: -1 (only sample at the beginning of the rollout)
+    :param rollout_buffer_class: Rollout buffer class to use, a subclass of
+        :class:`~sb3_reinforce.common.buffers.EpisodicBufferMixin`. If ``None``, it will be automatically
+        selected.
+    :param rollout_buffer_kwargs: Keyword arguments to pass to the rollout buffer on creation
+    :param stats_window_size: Window size for the rollout logging, specifying the number of episodes to average
+        the reported success rate, mean episode length, and mean reward over
+    :param tensorboard_log: the log location for tensorboard (if None, no logging)
+    :param policy_kwargs: additional arguments to be passed to the policy on creation
+    :param verbose: Verbosity level: 0 for no output, 1 for info messages (such as device or wrappers used), 2 for
+        debug messages
+    :param seed: Seed for the pseudo random generators
+    :param device: Device (cpu, cuda, ...) on which the code should be run.
+        Setting it to auto, the code will be run on the GPU if possible.
+    :param _init_setup_model: Whether or not to build the network at the creation of the instance
+    """
+
+    policy_aliases: ClassVar[dict[str, type[BasePolicy]]] = {
+        "MlpPolicy": MlpPolicy,
+        "CnnPolicy": CnnPolicy,
+        "MultiInputPolicy": MultiInputPolicy,
+    }
+    policy: ActorCriticPolicy
+    rollout_buffer: EpisodicRolloutBuffer
+
+    def __init__(
+        self,
+        policy: str | type[ActorCriticPolicy],
+        env: GymEnv | str,
+        learning_rate: float | Schedule = 0.01,
+        n_steps: int = 512,
+        gamma: float = 0.99,
+        reward_to_go: bool = True,
+        baseline: str | None = "leave_one_out",
+        exact_discounted_gradient: bool = False,
+        ent_coef: float = 0.0,
+        vf_coef: float | None = None,
+        max_grad_norm: float | None = None,
+        normalize_advantage: bool = True,
+        use_sde: bool = False,
+        sde_sample_freq: int = -1,
+        rollout_buffer_class: type[EpisodicBufferMixin] | None = None,
+        rollout_buffer_kwargs: dict[str, Any] | None = None,
+        stats_window_size: int = 100,
+        tensorboard_log: str | None = None,
+        policy_kwargs: dict[str, Any] | None = None,
+        verbose: int = 0,
+        seed: int | None = None,
+        device: th.device | str = "auto",
+        _init_setup_model: bool = True,
+    ):
+        _check_hyperparameters(
+            n_steps=n_steps,
+            gamma=gamma,
+            baseline=baseline,
+            reward_to_go=reward_to_go,
+            exact_discounted_gradient=exact_discounted_gradient,
+            vf_coef=vf_coef,
+            max_grad_norm=max_grad_norm,
+            rollout_buffer_class=rollout_buffer_class,
+        )
+        super().__init__(
+            policy,
+            env,
+            learning_rate=learning_rate,
+            n_steps=n_steps,
+            gamma=gamma,
+            gae_lambda=1.0,
+            ent_coef=ent_coef,
+            vf_coef=0.5 if vf_coef is None else vf_coef,
+            max_grad_norm=max_grad_norm,  # type: ignore[arg-type]
+            use_sde=use_sde,
+            sde_sample_freq=sde_sample_freq,
+            rollout_buffer_class=rollout_buffer_class,  # type: ignore[arg-type]
+            rollout_buffer_kwargs=rollout_buffer_kwargs,
+            stats_window_size=stats_window_size,
+            tensorboard_log=tensorboard_log,
+            policy_kwargs=policy_kwargs,
+            verbose=verbose,
+            device=device,
+            seed=seed,
+            _init_setup_model=False,
+        )
+        if self.action_space is not None and not isinstance(self.action_space, SUPPORTED_ACTION_SPACES):
+            raise ValueError(
+                f"env: {type(self).__name__} supports the action spaces "
+                f"{', '.join(space.__name__ for space in SUPPORTED_ACTION_SPACES)}, "
+                f"got {type(self.action_space).__name__}"
+            )
+        self.reward_to_go = reward_to_go
+        self.baseline = baseline
+        self.exact_discounted_gradient = exact_discounted_gradient
+        self.normalize_advantage = normalize_advantage
+
+        if _init_setup_model:
+            self._setup_model()
+
+    def _setup_model(self) -> None:
+        if self.rollout_buffer_class is None:
+            self.rollout_buffer_class = (
+                EpisodicDictRolloutBuffer if isinstance(self.observation_space, spaces.Dict) else EpisodicRolloutBuffer
+            )
+        super()._setup_model()
+
+    def _sample_actions(self, obs: th.Tensor, env: VecEnv) -> tuple[th.Tensor, th.Tensor | None, dict[str, Any]]:
+        """
+        Sample the actions of one step of every env.
+
+        :param obs: the envs' observations
+        :param env: the envs (for the observations a subclass may need, such as action masks)
+        :return: the actions, the state values (``None`` unless the value baseline needs them) and the
+            extra keyword arguments for the rollout buffer's ``add``
+        """
+        if self.baseline == "value":
+            actions, values, _ = self.policy(obs)
+            return actions, values, {}
+        return self.policy.get_distribution(obs).get_actions(), None, {}
+
+    def _evaluate_actions(self, data: RolloutBufferSamples) -> tuple[th.Tensor, th.Tensor | None, th.Tensor | None]:
+        """
+        Log-probabilities, entropies and (with the value baseline) values of the batch's actions.
+
+        :param data: the batch
+        :return: ``log pi(a_t|s_t)``, the entropies (``None`` without analytical form) and the values
+        """
+        actions = data.actions
+        if isinstance(self.action_space, spaces.Discrete):
+            actions = actions.long().flatten()
+        if self.baseline == "value":
+            values, log_prob, entropy = self.policy.evaluate_actions(data.observations, actions)
+            return log_prob, entropy, values.flatten()
+        distribution = self.policy.get_distribution(data.observations)
+        return distribution.log_prob(actions), distribution.entropy(), None
+
+    def collect_rollouts(
+        self,
+        env: VecEnv,
+        callback: BaseCallback,
+        rollout_buffer: EpisodicRolloutBuffer,  # type: ignore[override]
+        n_rollout_steps: int,
+    ) -> bool:
+        """
+        Collect a batch of complete episodes with the current policy: each env plays at least
+        ``n_rollout_steps`` steps, then finishes its episode.
+
+        :param env: The training environment
+        :param callback: Callback that will be called at each step
+            (and at the beginning and end of the rollout)
+        :param rollout_buffer: Buffer to fill with rollouts
+        :param n_rollout_steps: Minimum number of steps to collect per env
+        :return: True if the batch is complete, False if the callback stopped the rollout.
+        """
+        assert self._last_obs is not None, "No previous observation was provided"
+        self.policy.set_training_mode(False)
+        if not np.all(self._last_episode_starts):
+            # Some env is inside an episode begun under the previous policy: it cannot be in this batch.
+            self._last_obs = env.reset()  # type: ignore[assignment]
+            self._last_episode_starts = np.ones((env.num_envs,), dtype=bool)
+
+        rollout_buffer.reset()
+        if self.use_sde:
+            self.policy.reset_noise(env.num_envs)
+        callback.on_rollout_start()
+
+        no_values = th.zeros(env.num_envs)
+        collected = np.zeros(env.num_envs, dtype=np.int64)
+        in_batch = np.ones(env.num_envs, dtype=bool)
+        n_steps = 0
+        while in_batch.any():
+            if self.use_sde and self.sde_sample_freq > 0 and n_steps % self.sde_sample_freq == 0:
+                self.policy.reset_noise(env.num_envs)
+
+            with th.no_grad():
+                obs_tensor = obs_as_tensor(self._last_obs, self.device)  # type: ignore[arg-type]
+                actions_tensor, values, buffer_kwargs = self._sample_actions(obs_tensor, env)
+            actions = actions_tensor.cpu().numpy()
+
+            env_actions = actions
+            if isinstance(self.action_space, spaces.Box):
+                if self.policy.squash_output:
+                    env_actions = self.policy.unscale_action(actions)
+                else:
+                    env_actions = np.clip(actions, self.action_space.low, self.action_space.high)
+
+            new_obs, rewards, dones, infos = env.step(env_actions)
+            self.num_timesteps += env.num_envs
+
+            callback.update_locals(locals())
+            if not callback.on_step():
+                return False
+
+            self._update_info_buffer(infos, dones)
+            n_steps += 1
+
+            if isinstance(self.action_space, spaces.Discrete):
+                actions = actions.reshape(-1, 1)
+            rollout_buffer.add(
+                self._last_obs,  # type: ignore[arg-type]
+                actions,
+                rewards,
+                self._last_episode_starts,  # type: ignore[arg-type]
+                no_values if values is None else values,
+                no_values,
+                dones=dones,
+                in_batch=in_batch,
+                **buffer_kwargs,
+            )
+            collected += in_batch
+            in_batch = in_batch & ~(dones & (collected >= n_rollout_steps))
+            self._last_obs = new_obs  # type: ignore[assignment]
+            self._last_episode_starts = dones
+
+        callback.update_locals(locals())
+        callback.on_rollout_end()
+        return True
+
+    def train(self) -> None:
+        """
+        Update the policy with one gradient step on the collected batch of episodes.
+        """
+        self.policy.set_training_mode(True)
+        self._update_learning_rate(self.policy.optimizer)
+
+        batch = self.rollout_buffer.compute_weights(
+            gamma=self.gamma,
+            use_reward_to_go=self.reward_to_go,
+            exact_discounted_gradient=self.exact_discounted_gradient,
+            baseline=self.baseline,
+            normalize=self.normalize_advantage,
+        )
+        data = next(self.rollout_buffer.get(batch_size=None))
+        log_prob, entropy, values = self._evaluate_actions(data)
+
+        # Score-function estimator, summed over the batch and divided by a constant (not by the random
+        # number of steps collected), so that its expectation stays proportional to grad J.
+        policy_loss = -(data.advantages * log_prob).sum() / (self.n_steps * self.n_envs)
+        # Approximate the entropy by -log pi when it has no analytical form
+        entropy_loss = -th.mean(-log_prob) if entropy is None else -th.mean(entropy)
+        loss = policy_loss + self.ent_coef * entropy_loss
+        if values is not None:
+            value_loss = F.mse_loss(data.returns, values)
+            loss = loss + self.vf_coef * value_loss
+
+        self.policy.optimizer.zero_grad()
+        loss.backward()
+        max_norm = float("inf") if self.max_grad_norm is None else self.max_grad_norm
+        grad_norm = th.nn.utils.clip_grad_norm_(self.policy.parameters(), max_norm)
+        self.policy.optimizer.step()
+
+        self._n_updates += 1
+        self.logger.record("train/n_updates", self._n_updates, exclude="tensorboard")
+        self.logger.record("train/policy_loss", policy_loss.item())
+        self.logger.record("train/entropy_loss", entropy_loss.item())
+        self.logger.record("train/grad_norm", grad_norm.item())
+        self.logger.record("train/n_episodes", batch.n_episodes)
+        self.logger.record("train/batch_steps", self.rollout_buffer.buffer_size)
+        self.logger.record("train/weights_mean", float(np.mean(batch.weights)))
+        self.logger.record("train/weights_std", float(np.std(batch.weights)))
+        if values is not None:
+            self.logger.record("train/value_loss", value_loss.item())
+            self.logger.record(
+                "train/explained_variance",
+                explained_variance(self.rollout_buffer.values.flatten(), self.rollout_buffer.returns.flatten()),
+            )
+        if hasattr(self.policy, "log_std"):
+            self.logger.record("train/std", th.exp(self.policy.log_std).mean().item())
+
+    def learn(
+        self: SelfREINFORCE,
+        total_timesteps: int,
+        callback: MaybeCallback = None,
+        log_interval: int = 1,
+        tb_log_name: str = "REINFORCE",
+        reset_num_timesteps: bool = True,
+        progress_bar: bool = False,
+    ) -> SelfREINFORCE:
+        return super().learn(
+            total_timesteps=total_timesteps,
+            callback=callback,
+            log_interval=log_interval,
+            tb_log_name=tb_log_name,
+            reset_num_timesteps=reset_num_timesteps,
+            progress_bar=progress_bar,
+        )
+
+
+def _check_hyperparameters(
+    n_steps: int,
+    gamma: float,
+    baseline: str | None,
+    reward_to_go: bool,
+    exact_discounted_gradient: bool,
+    vf_coef: float | None,
+    max_grad_norm: float | None,
+    rollout_buffer_class: type | None,
+) -> None:
+    """Raise a ``ValueError`` naming the parameter for every value REINFORCE cannot use."""
+    if baseline not in BASELINES:
+        raise ValueError(f"baseline must be one of {', '.join(map(repr, BASELINES))}; got {baseline!r}")
+    if isinstance(gamma, bool) or not isinstance(gamma, (int, float)) or not 0.0 <= gamma <= 1.0:
+        raise ValueError(f"gamma must be a number in [0, 1]; got {gamma!r}")
+    if isinstance(n_steps, bool) or not isinstance(n_steps, (int, np.integer)) or n_steps < 1:
+        raise ValueError(f"n_steps must be a positive integer; got {n_steps!r}")
+    if max_grad_norm is not None and not max_grad_norm > 0:
+        raise ValueError(f"max_grad_norm must be a positive number or None; got {max_grad_norm!r}")
+    if rollout_buffer_class is not None and not (
+        isinstance(rollout_buffer_class, type) and issubclass(rollout_buffer_class, EpisodicBufferMixin)
+    ):
+        raise ValueError(
+            "rollout_buffer_class must be a subclass of sb3_reinforce.common.buffers.EpisodicBufferMixin "
+            f"(whole-episode batches); got {rollout_buffer_class!r}"
+        )
+    if vf_coef is not None and baseline != "value":
+        warnings.warn(
+            f"vf_coef={vf_coef} has no effect: the value loss is trained only with baseline='value' (baseline={baseline!r})",
+            UserWarning,
+        )
+    if exact_discounted_gradient and not reward_to_go:
+        warnings.warn(
+            "exact_discounted_gradient=True has no effect with reward_to_go=False: the whole-episode "
+            "return R(tau) already gives the exact gradient of the discounted objective",
+            UserWarning,
+        )
