@@ -7,25 +7,63 @@ A baseline ``b_t`` subtracted from the weight ``Psi_t`` of step ``t`` leaves the
 :mod:`sb3_reinforce.common.returns`.
 """
 
+from typing import NamedTuple
+
 import numpy as np
 
 from sb3_reinforce.common.returns import step_in_episode
 
 
-def mean_baseline(weights: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    """
-    The mean of the weights over every step of the batch.
+class _EpisodeTable(NamedTuple):
+    """The batch's weights laid out episode by episode: ``padded[i, t] = Psi_t`` of episode ``i``."""
 
-    It includes the episode it corrects, so the estimator it gives is biased by a term of order
-    ``1 / n_episodes``; :func:`leave_one_out_baseline` is the unbiased alternative.
+    padded: np.ndarray
+    ids: np.ndarray
+    times: np.ndarray
+    counts: np.ndarray
+    offsets: np.ndarray
+
+
+def _episode_table(weights: np.ndarray, episode_starts: np.ndarray, mask: np.ndarray, pad_with_last: bool) -> _EpisodeTable:
+    firsts = np.asarray(episode_starts, dtype=bool) & mask
+    counts = firsts.sum(axis=0)
+    # Episodes are numbered env by env, in the order they were played: the ids of env e are
+    # offsets[e], ..., offsets[e] + counts[e] - 1.
+    offsets = np.concatenate(([0], np.cumsum(counts)[:-1]))
+    ids = (offsets[None, :] + np.cumsum(firsts, axis=0) - 1)[mask]
+    times = step_in_episode(episode_starts)[mask]
+    n_episodes = int(counts.sum())
+    lengths = np.bincount(ids, minlength=n_episodes)
+    padded = np.zeros((n_episodes, int(lengths.max())), dtype=np.float64)
+    padded[ids, times] = weights[mask]
+    if pad_with_last:
+        last = padded[np.arange(n_episodes), lengths - 1]
+        padded = np.where(np.arange(padded.shape[1])[None, :] < lengths[:, None], padded, last[:, None])
+    return _EpisodeTable(padded, ids, times, counts, offsets)
+
+
+def mean_baseline(weights: np.ndarray, episode_starts: np.ndarray, mask: np.ndarray, pad_with_last: bool) -> np.ndarray:
+    """
+    Time-indexed mean of the weights of all the episodes of the batch: ``b_t = mean_j Psi_t^(j)``.
+
+    It includes the episode it corrects. With ``N`` episodes collected independently (one episode per
+    env, ``n_steps=1``) the estimator it gives is exactly ``(N - 1) / N`` times the leave-one-out one,
+    so unbiased up to that factor; in general it is biased by a term of order ``1 / N``.
+    Episodes are padded past their end as in :func:`leave_one_out_baseline`.
 
     :param weights: ``(n_steps, n_envs)`` weights ``Psi_t``
-    :param mask: ``(n_steps, n_envs)`` steps that belong to the batch
+    :param episode_starts: ``(n_steps, n_envs)`` episode-start flags
+    :param mask: ``(n_steps, n_envs)`` steps of complete episodes that belong to the batch
+    :param pad_with_last: extend each episode past its end with its last weight instead of zero
     :return: ``(n_steps, n_envs)`` baseline, zero outside ``mask``
     """
     mask = np.asarray(mask, dtype=bool)
-    mean = weights[mask].mean() if mask.any() else 0.0
-    return np.where(mask, mean, 0.0).astype(np.float32)
+    baseline = np.zeros(mask.shape, dtype=np.float32)
+    if not mask.any():
+        return baseline
+    table = _episode_table(weights, episode_starts, mask, pad_with_last)
+    baseline[mask] = table.padded.mean(axis=0)[table.times]
+    return baseline
 
 
 def leave_one_out_baseline(
@@ -55,28 +93,11 @@ def leave_one_out_baseline(
     :return: ``(n_steps, n_envs)`` baseline, zero outside ``mask``
     """
     mask = np.asarray(mask, dtype=bool)
-    firsts = np.asarray(episode_starts, dtype=bool) & mask
-    counts = firsts.sum(axis=0)
-    n_episodes = int(counts.sum())
     baseline = np.zeros(mask.shape, dtype=np.float32)
-    if n_episodes == 0:
+    if not mask.any():
         return baseline
-
-    # Number the episodes env by env, in the order they were played: episode ids of env e are
-    # offsets[e], ..., offsets[e] + counts[e] - 1.
-    offsets = np.concatenate(([0], np.cumsum(counts)[:-1]))
-    episode_id = offsets[None, :] + np.cumsum(firsts, axis=0) - 1
-    time_index = step_in_episode(episode_starts)
-    ids, times = episode_id[mask], time_index[mask]
-    lengths = np.bincount(ids, minlength=n_episodes)
-
-    # padded[i, t] = Psi_t of episode i
-    padded = np.zeros((n_episodes, int(lengths.max())), dtype=np.float64)
-    padded[ids, times] = weights[mask]
-    if pad_with_last:
-        last = padded[np.arange(n_episodes), lengths - 1]
-        padded = np.where(np.arange(padded.shape[1])[None, :] < lengths[:, None], padded, last[:, None])
-
+    padded, ids, times, counts, offsets = _episode_table(weights, episode_starts, mask, pad_with_last)
+    n_episodes = len(padded)
     env_of = np.repeat(np.arange(mask.shape[1]), counts)
     order_in_env = np.arange(n_episodes) - offsets[env_of]
     inclusive = np.cumsum(padded, axis=0)

@@ -85,7 +85,7 @@ def score_function_weights(
     if baseline is None:
         base = np.zeros_like(psi)
     elif baseline == "mean":
-        base = mean_baseline(psi, mask)
+        base = mean_baseline(psi, starts, mask, pad_with_last=not use_reward_to_go)
     elif baseline == "leave_one_out":
         base = leave_one_out_baseline(psi, starts, mask, pad_with_last=not use_reward_to_go)
     else:

@@ -160,7 +160,7 @@ class REINFORCE(OnPolicyAlgorithm):
             seed=seed,
             _init_setup_model=False,
         )
-        if self.action_space is not None and not isinstance(self.action_space, SUPPORTED_ACTION_SPACES):
+        if self.env is not None and not isinstance(self.action_space, SUPPORTED_ACTION_SPACES):
             raise ValueError(
                 f"env: {type(self).__name__} supports the action spaces "
                 f"{', '.join(space.__name__ for space in SUPPORTED_ACTION_SPACES)}, "

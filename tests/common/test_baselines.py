@@ -1,0 +1,76 @@
+import numpy as np
+import pytest
+
+from sb3_reinforce.common.baselines import leave_one_out_baseline, mean_baseline
+
+# env 0 plays episode A (weights 1, 2) then B (weight 3); env 1 plays C (weights 4, 5, 6).
+WEIGHTS = np.array([[1.0, 4.0], [2.0, 5.0], [3.0, 6.0]])
+STARTS = np.array([[1, 1], [0, 0], [1, 0]], dtype=bool)
+MASK = np.ones((3, 2), dtype=bool)
+
+
+@pytest.mark.parametrize(
+    "pad_with_last, expected",
+    [
+        # A: D = {C} -> (4, 5). B: D = {A, C} -> (1 + 4) / 2. C: D = {A, B} -> (1 + 3) / 2, (2 + 0) / 2, 0.
+        (False, [[4.0, 2.0], [5.0, 1.0], [2.5, 0.0]]),
+        # Past its end an episode keeps its last weight: C at t = 1: (2 + 3) / 2, at t = 2: (2 + 3) / 2.
+        (True, [[4.0, 2.0], [5.0, 2.5], [2.5, 2.5]]),
+    ],
+)
+def test_leave_one_out(pad_with_last, expected):
+    baseline = leave_one_out_baseline(WEIGHTS, STARTS, MASK, pad_with_last=pad_with_last)
+    np.testing.assert_allclose(baseline, expected)
+
+
+def test_leave_one_out_single_env_uses_earlier_episodes_only():
+    weights = np.array([[1.0], [2.0], [3.0], [7.0]])
+    starts = np.array([[1], [0], [1], [1]], dtype=bool)
+    mask = np.ones((4, 1), dtype=bool)
+    # A = (1, 2) has no earlier episode; B = (3) gets A's t = 0; C = (7) gets mean(A_0, B_0) = 2.
+    baseline = leave_one_out_baseline(weights, starts, mask, pad_with_last=False)
+    np.testing.assert_allclose(baseline[:, 0], [0.0, 0.0, 1.0, 2.0])
+
+
+def test_leave_one_out_ignores_steps_outside_the_mask():
+    mask = MASK.copy()
+    mask[2, 0] = False  # drop episode B
+    weights = WEIGHTS.copy()
+    weights[2, 0] = 1e9
+    baseline = leave_one_out_baseline(weights, STARTS, mask, pad_with_last=False)
+    # A: D = {C}; C: D = {A}
+    np.testing.assert_allclose(baseline, [[4.0, 1.0], [5.0, 2.0], [0.0, 0.0]])
+
+
+@pytest.mark.parametrize(
+    "pad_with_last, expected",
+    [
+        # t = 0: (1 + 3 + 4) / 3; t = 1: (2 + 0 + 5) / 3; t = 2: (0 + 0 + 6) / 3
+        (False, [[8 / 3, 8 / 3], [7 / 3, 7 / 3], [8 / 3, 2.0]]),
+        # t = 1: (2 + 3 + 5) / 3; t = 2: (2 + 3 + 6) / 3
+        (True, [[8 / 3, 8 / 3], [10 / 3, 10 / 3], [8 / 3, 11 / 3]]),
+    ],
+)
+def test_mean(pad_with_last, expected):
+    np.testing.assert_allclose(mean_baseline(WEIGHTS, STARTS, MASK, pad_with_last), expected, rtol=1e-6)
+
+
+def test_mean_is_leave_one_out_scaled_for_independent_episodes():
+    # One episode per env: Psi - mean = (N - 1) / N * (Psi - leave_one_out), exactly.
+    rng = np.random.default_rng(0)
+    weights = rng.normal(size=(5, 4))
+    starts = np.zeros((5, 4), dtype=bool)
+    starts[0] = True
+    mask = np.ones((5, 4), dtype=bool)
+    mask[3:, 1] = False
+    mask[2:, 3] = False
+    for pad in (False, True):
+        mean = mean_baseline(weights, starts, mask, pad)
+        loo = leave_one_out_baseline(weights, starts, mask, pad)
+        np.testing.assert_allclose((weights - mean)[mask], 0.75 * (weights - loo)[mask], rtol=1e-5, atol=1e-6)
+
+
+def test_empty_batch():
+    empty = np.zeros((3, 2), dtype=bool)
+    assert not leave_one_out_baseline(WEIGHTS, STARTS, empty, False).any()
+    assert not mean_baseline(WEIGHTS, STARTS, empty, False).any()

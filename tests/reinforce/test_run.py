@@ -1,0 +1,134 @@
+import gymnasium as gym
+import numpy as np
+import pytest
+from stable_baselines3.common.callbacks import CheckpointCallback, EvalCallback
+from stable_baselines3.common.env_util import make_vec_env
+from stable_baselines3.common.envs import FakeImageEnv, IdentityEnv, IdentityEnvBox, IdentityEnvMultiBinary
+from stable_baselines3.common.envs import IdentityEnvMultiDiscrete, SimpleMultiObsEnv
+from stable_baselines3.common.evaluation import evaluate_policy
+from stable_baselines3.common.vec_env import VecNormalize
+
+from sb3_reinforce import REINFORCE
+
+
+def short_episodes(env: gym.Env, length: int = 20) -> gym.Env:
+    return gym.wrappers.TimeLimit(env, max_episode_steps=length)
+
+
+@pytest.mark.parametrize(
+    "make_env",
+    [
+        lambda: IdentityEnv(dim=3, ep_length=20),
+        lambda: IdentityEnvBox(ep_length=20),
+        lambda: IdentityEnvMultiDiscrete(dim=3, ep_length=20),
+        lambda: IdentityEnvMultiBinary(dim=3, ep_length=20),
+    ],
+    ids=["Discrete", "Box", "MultiDiscrete", "MultiBinary"],
+)
+@pytest.mark.parametrize("baseline", [None, "mean", "leave_one_out", "value"])
+def test_action_spaces(make_env, baseline):
+    model = REINFORCE("MlpPolicy", make_vec_env(make_env, n_envs=2, seed=0), n_steps=32, baseline=baseline, seed=0)
+    model.learn(300)
+    assert model.num_timesteps >= 300
+    obs = model.get_env().reset()
+    action, _ = model.predict(obs, deterministic=True)
+    assert model.get_env().action_space.contains(action[0])
+
+
+@pytest.mark.parametrize("use_sde", [False, True])
+def test_continuous_and_gsde(use_sde):
+    model = REINFORCE("MlpPolicy", "Pendulum-v1", n_steps=64, use_sde=use_sde, sde_sample_freq=16, seed=0)
+    model.learn(400)
+    assert model.logger.name_to_value["train/std"] > 0
+
+
+def test_image_observations():
+    env = make_vec_env(lambda: short_episodes(FakeImageEnv(screen_height=36, screen_width=36, n_channels=1)), n_envs=2)
+    model = REINFORCE("CnnPolicy", env, n_steps=16, policy_kwargs=dict(features_extractor_kwargs=dict(features_dim=16)))
+    model.learn(64)
+    assert model.num_timesteps >= 64
+
+
+@pytest.mark.parametrize("baseline", [None, "value"])
+def test_dict_observations(baseline):
+    env = make_vec_env(lambda: short_episodes(SimpleMultiObsEnv(random_start=True)), n_envs=2, seed=0)
+    model = REINFORCE("MultiInputPolicy", env, n_steps=32, baseline=baseline, seed=0)
+    model.learn(200)
+    evaluate_policy(model, env, n_eval_episodes=2)
+
+
+@pytest.mark.parametrize("n_envs", [1, 3])
+def test_batches_are_whole_episodes(n_envs):
+    """Every env collects at least n_steps steps, then finishes its episode; nothing else is trained on."""
+    n_steps = 50
+    model = REINFORCE("MlpPolicy", make_vec_env("CartPole-v1", n_envs=n_envs, seed=0), n_steps=n_steps, seed=0)
+    _, callback = model._setup_learn(10_000, None)
+    for _ in range(3):
+        model.collect_rollouts(model.env, callback, model.rollout_buffer, n_steps)
+        buffer = model.rollout_buffer
+        used = slice(0, buffer.pos)
+        in_batch, dones = buffer.in_batch[used], buffer.dones[used]
+        for env in range(n_envs):
+            steps = np.flatnonzero(in_batch[:, env])
+            # a contiguous prefix, at least n_steps long, that ends with an episode end
+            np.testing.assert_array_equal(steps, np.arange(len(steps)))
+            assert len(steps) >= n_steps
+            assert dones[steps[-1], env]
+            # and it stops at the first episode end at or after n_steps
+            assert not dones[n_steps - 1 : steps[-1], env].any()
+        # every env starts the rollout at the start of an episode
+        assert buffer.episode_starts[0].all()
+        model.train()
+        assert buffer.buffer_size == in_batch.sum()
+        assert model.logger.name_to_value["train/n_episodes"] == (dones & in_batch).sum()
+
+
+def test_time_limit_truncation_is_the_end_of_the_episode():
+    """A truncated episode's return is the sum of its rewards: nothing is bootstrapped."""
+    env = make_vec_env(
+        lambda: IdentityEnvBox(ep_length=1000), n_envs=1, wrapper_class=short_episodes, wrapper_kwargs=dict(length=5)
+    )
+    model = REINFORCE("MlpPolicy", env, n_steps=5, gamma=1.0, baseline="value", seed=0)
+    _, callback = model._setup_learn(100, None)
+    model.collect_rollouts(model.env, callback, model.rollout_buffer, 5)
+    buffer = model.rollout_buffer
+    rewards = buffer.rewards[:5, 0].copy()
+    model.train()
+    np.testing.assert_allclose(buffer.returns.flatten(), np.cumsum(rewards[::-1])[::-1], rtol=1e-5)
+
+
+def test_callbacks_tensorboard_progress_bar(tmp_path):
+    env = make_vec_env("CartPole-v1", n_envs=2, seed=0)
+    eval_callback = EvalCallback(make_vec_env("CartPole-v1", n_envs=1), eval_freq=200, n_eval_episodes=2)
+    checkpoint = CheckpointCallback(save_freq=200, save_path=str(tmp_path / "checkpoints"))
+    model = REINFORCE("MlpPolicy", env, n_steps=64, baseline="value", tensorboard_log=str(tmp_path / "tb"), verbose=1)
+    model.learn(1000, callback=[eval_callback, checkpoint], progress_bar=True)
+    assert eval_callback.n_calls > 0 and len(list((tmp_path / "checkpoints").glob("*.zip"))) > 0
+    assert len(list((tmp_path / "tb").glob("REINFORCE_1/events.out.tfevents.*"))) == 1
+    logged = model.logger.name_to_value
+    for key in [
+        "train/policy_loss",
+        "train/entropy_loss",
+        "train/value_loss",
+        "train/explained_variance",
+        "train/weights_mean",
+        "train/weights_std",
+        "train/n_episodes",
+        "train/grad_norm",
+    ]:
+        assert key in logged, key
+
+
+def test_vec_normalize_and_continued_learning():
+    env = VecNormalize(make_vec_env("CartPole-v1", n_envs=2, seed=0))
+    model = REINFORCE("MlpPolicy", env, n_steps=64, seed=0).learn(500)
+    model.learn(500, reset_num_timesteps=False)
+    assert model.num_timesteps >= 1000
+
+
+def test_stop_training_callback_stops_mid_rollout():
+    from stable_baselines3.common.callbacks import StopTrainingOnMaxEpisodes
+
+    model = REINFORCE("MlpPolicy", "CartPole-v1", n_steps=2048, seed=0)
+    model.learn(100_000, callback=StopTrainingOnMaxEpisodes(max_episodes=3))
+    assert model.num_timesteps < 2048 and model._n_updates == 0

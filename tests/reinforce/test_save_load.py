@@ -1,0 +1,53 @@
+import numpy as np
+import pytest
+from stable_baselines3.common.env_util import make_vec_env
+
+from sb3_reinforce import REINFORCE
+
+HYPERPARAMETERS = dict(
+    learning_rate=0.003,
+    n_steps=40,
+    gamma=0.95,
+    reward_to_go=False,
+    baseline="value",
+    exact_discounted_gradient=False,
+    ent_coef=0.01,
+    vf_coef=0.25,
+    max_grad_norm=0.7,
+    normalize_advantage=False,
+    stats_window_size=30,
+)
+
+
+@pytest.mark.parametrize("hyperparameters", [HYPERPARAMETERS, dict(reward_to_go=True, exact_discounted_gradient=True)])
+def test_save_load(tmp_path, hyperparameters):
+    env = make_vec_env("CartPole-v1", n_envs=2, seed=0)
+    model = REINFORCE("MlpPolicy", env, seed=0, policy_kwargs=dict(net_arch=[16]), **hyperparameters).learn(300)
+    obs = env.reset()
+    actions, _ = model.predict(obs, deterministic=True)
+    probs = model.policy.get_distribution(model.policy.obs_to_tensor(obs)[0]).distribution.probs.detach()
+    model.save(tmp_path / "model")
+
+    loaded = REINFORCE.load(tmp_path / "model", env=env)
+    np.testing.assert_array_equal(loaded.predict(obs, deterministic=True)[0], actions)
+    loaded_probs = loaded.policy.get_distribution(loaded.policy.obs_to_tensor(obs)[0]).distribution.probs.detach()
+    np.testing.assert_allclose(loaded_probs.numpy(), probs.numpy())
+    for name, value in hyperparameters.items():
+        attribute = "_stats_window_size" if name == "stats_window_size" else name  # SB3 keeps it private
+        assert getattr(loaded, attribute) == value, name
+    assert loaded.policy_kwargs["net_arch"] == [16]
+
+    steps = loaded.num_timesteps
+    loaded.learn(300, reset_num_timesteps=False)
+    assert loaded.num_timesteps >= steps + 300
+    # The optimizer state was restored too (Adam's step counter went on).
+    state = loaded.policy.optimizer.state_dict()["state"]
+    assert int(next(iter(state.values()))["step"]) == loaded._n_updates
+
+
+def test_load_without_env(tmp_path):
+    model = REINFORCE("MlpPolicy", "CartPole-v1", n_steps=32, seed=0).learn(100)
+    model.save(tmp_path / "model")
+    loaded = REINFORCE.load(tmp_path / "model")
+    obs = np.zeros((1, 4), dtype=np.float32)
+    np.testing.assert_array_equal(loaded.predict(obs, deterministic=True)[0], model.predict(obs, deterministic=True)[0])
