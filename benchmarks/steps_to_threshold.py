@@ -13,11 +13,10 @@ import json
 import time
 
 import numpy as np
+from evaluation import EvaluationRecorder
 from stable_baselines3.common.env_util import make_vec_env
 
 from sb3_reinforce import REINFORCE
-
-from evaluation import EvaluationRecorder
 
 
 def evaluation_curve(env_id: str, seed: int, steps: int, eval_freq: int, eval_episodes: int, hyperparams: dict):
@@ -40,7 +39,7 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=100_000)
     parser.add_argument("--eval-freq", type=int, default=5_000)
     parser.add_argument("--eval-episodes", type=int, default=10)
-    parser.add_argument("--hyperparams", type=json.loads, default={}, help='JSON, e.g. \'{"learning_rate": 0.005}\'')
+    parser.add_argument("--hyperparams", type=json.loads, default={}, help="JSON, e.g. '{\"learning_rate\": 0.005}'")
     args = parser.parse_args()
 
     reached, finals = [], []

@@ -3,8 +3,14 @@ import numpy as np
 import pytest
 from stable_baselines3.common.callbacks import CheckpointCallback, EvalCallback
 from stable_baselines3.common.env_util import make_vec_env
-from stable_baselines3.common.envs import FakeImageEnv, IdentityEnv, IdentityEnvBox, IdentityEnvMultiBinary
-from stable_baselines3.common.envs import IdentityEnvMultiDiscrete, SimpleMultiObsEnv
+from stable_baselines3.common.envs import (
+    FakeImageEnv,
+    IdentityEnv,
+    IdentityEnvBox,
+    IdentityEnvMultiBinary,
+    IdentityEnvMultiDiscrete,
+    SimpleMultiObsEnv,
+)
 from stable_baselines3.common.evaluation import evaluate_policy
 from stable_baselines3.common.vec_env import VecNormalize
 
