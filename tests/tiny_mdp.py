@@ -78,17 +78,15 @@ def reward_to_go(rewards: list[float], gamma: float) -> list[float]:
     return returns[::-1]
 
 
-def expected_estimator(
-    log_prob_table: th.Tensor, gamma: float, weight: str, masked: bool = False
-) -> tuple[th.Tensor, th.Tensor]:
+def expected_estimator(log_prob_table: th.Tensor, gamma: float, weight: str, masked: bool = False) -> th.Tensor:
     """
-    Exact expectation of ``sum_t log pi(a_t|s_t) * Psi_t`` as a differentiable surrogate (its gradient is the
-    estimator's expectation), and the probability that an episode lasts two steps.
+    Exact expectation of ``sum_t log pi(a_t|s_t) * Psi_t`` over one episode, as a differentiable surrogate
+    whose gradient is the estimator's expectation.
 
     :param log_prob_table: ``(N_STATES, 2)`` log-probabilities of the policy, differentiable
     :param weight: ``"R"`` (whole return), ``"G"`` (reward-to-go) or ``"gG"`` (``gamma^t G_t``)
     """
-    surrogate, p_short = th.zeros(()), th.zeros(())
+    surrogate = th.zeros(())
     for states, actions, rewards in trajectories(masked):
         log_probs = log_prob_table[states, actions]
         probability = th.exp(log_probs.sum()).detach()  # log-probabilities are summed, never multiplied
@@ -100,9 +98,7 @@ def expected_estimator(
         else:
             psi = [gamma**t * g_t for t, g_t in enumerate(g)]
         surrogate = surrogate + probability * (log_probs * th.tensor(psi)).sum()
-        if len(states) == 2:
-            p_short = p_short + probability
-    return surrogate, p_short
+    return surrogate
 
 
 def state_values(log_prob_table: th.Tensor, gamma: float, masked: bool = False) -> np.ndarray:

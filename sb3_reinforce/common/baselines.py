@@ -15,20 +15,17 @@ from sb3_reinforce.common.returns import step_in_episode
 
 
 class _EpisodeTable(NamedTuple):
-    """The batch's weights laid out episode by episode: ``padded[i, t] = Psi_t`` of episode ``i``."""
+    """The batch's weights episode by episode: ``padded[i, t] = Psi_t`` of episode ``i``."""
 
     padded: np.ndarray
     ids: np.ndarray
     times: np.ndarray
-    counts: np.ndarray
-    offsets: np.ndarray
 
 
 def _episode_table(weights: np.ndarray, episode_starts: np.ndarray, mask: np.ndarray, pad_with_last: bool) -> _EpisodeTable:
     firsts = np.asarray(episode_starts, dtype=bool) & mask
+    # Number the episodes env by env: the ids of env e start at offsets[e].
     counts = firsts.sum(axis=0)
-    # Episodes are numbered env by env, in the order they were played: the ids of env e are
-    # offsets[e], ..., offsets[e] + counts[e] - 1.
     offsets = np.concatenate(([0], np.cumsum(counts)[:-1]))
     ids = (offsets[None, :] + np.cumsum(firsts, axis=0) - 1)[mask]
     times = step_in_episode(episode_starts)[mask]
@@ -39,17 +36,17 @@ def _episode_table(weights: np.ndarray, episode_starts: np.ndarray, mask: np.nda
     if pad_with_last:
         last = padded[np.arange(n_episodes), lengths - 1]
         padded = np.where(np.arange(padded.shape[1])[None, :] < lengths[:, None], padded, last[:, None])
-    return _EpisodeTable(padded, ids, times, counts, offsets)
+    return _EpisodeTable(padded, ids, times)
 
 
 def mean_baseline(weights: np.ndarray, episode_starts: np.ndarray, mask: np.ndarray, pad_with_last: bool) -> np.ndarray:
     """
-    Time-indexed mean of the weights of all the episodes of the batch: ``b_t = mean_j Psi_t^(j)``.
+    Time-indexed mean of the weights of all the ``N`` episodes of the batch: ``b_t = mean_j Psi_t^(j)``.
 
-    It includes the episode it corrects. With ``N`` episodes collected independently (one episode per
-    env, ``n_steps=1``) the estimator it gives is exactly ``(N - 1) / N`` times the leave-one-out one,
-    so unbiased up to that factor; in general it is biased by a term of order ``1 / N``.
-    Episodes are padded past their end as in :func:`leave_one_out_baseline`.
+    It includes the episode it corrects: ``Psi_t - b_t = (N - 1) / N * (Psi_t - b_t^loo)`` exactly, with
+    ``b_t^loo`` the :func:`leave_one_out_baseline`, so the estimator it gives is the leave-one-out
+    estimator scaled by ``(N - 1) / N``. Episodes are padded past their end as in
+    :func:`leave_one_out_baseline`.
 
     :param weights: ``(n_steps, n_envs)`` weights ``Psi_t``
     :param episode_starts: ``(n_steps, n_envs)`` episode-start flags
@@ -59,10 +56,9 @@ def mean_baseline(weights: np.ndarray, episode_starts: np.ndarray, mask: np.ndar
     """
     mask = np.asarray(mask, dtype=bool)
     baseline = np.zeros(mask.shape, dtype=np.float32)
-    if not mask.any():
-        return baseline
-    table = _episode_table(weights, episode_starts, mask, pad_with_last)
-    baseline[mask] = table.padded.mean(axis=0)[table.times]
+    if mask.any():
+        table = _episode_table(weights, episode_starts, mask, pad_with_last)
+        baseline[mask] = table.padded.mean(axis=0)[table.times]
     return baseline
 
 
@@ -73,18 +69,14 @@ def leave_one_out_baseline(
     pad_with_last: bool,
 ) -> np.ndarray:
     """
-    Time-indexed mean of the weights of the *other* episodes of the batch that are independent of the
-    episode being corrected: ``b_t^(i) = mean_{j in D_i} Psi_t^(j)``.
+    Time-indexed mean of the weights of the *other* episodes of the batch:
+    ``b_t^(i) = mean_{j != i} Psi_t^(j)``.
 
-    ``D_i`` holds every episode of the other envs and the episodes of the same env that started before
-    episode ``i``. The later episodes of the same env are left out: whether they are in the batch
-    depends on the length of episode ``i`` (a rollout closes once an env has collected its steps), so
-    they are not independent of it. With one env, ``D_i`` is the episodes before ``i``; the first
-    episode of a batch with no independent episode gets ``b = 0``.
-
-    An episode ``j`` shorter than ``t + 1`` steps contributes ``Psi_t^(j) = 0`` (nothing is left to
-    collect after its end), or its last weight when ``pad_with_last`` is set (for the whole-episode
-    return ``R(tau)``, which is constant over an episode).
+    The batch's episodes are independent draws (their number is fixed before they are played), so
+    ``b^(i)`` is independent of episode ``i`` and the estimator stays unbiased. An episode ``j``
+    shorter than ``t + 1`` steps contributes ``Psi_t^(j) = 0`` (nothing is left to collect after its
+    end), or its last weight when ``pad_with_last`` is set (for the whole-episode return ``R(tau)``,
+    which is constant over an episode). A batch of one episode gets ``b = 0``.
 
     :param weights: ``(n_steps, n_envs)`` weights ``Psi_t``
     :param episode_starts: ``(n_steps, n_envs)`` episode-start flags
@@ -94,20 +86,9 @@ def leave_one_out_baseline(
     """
     mask = np.asarray(mask, dtype=bool)
     baseline = np.zeros(mask.shape, dtype=np.float32)
-    if not mask.any():
-        return baseline
-    padded, ids, times, counts, offsets = _episode_table(weights, episode_starts, mask, pad_with_last)
-    n_episodes = len(padded)
-    env_of = np.repeat(np.arange(mask.shape[1]), counts)
-    order_in_env = np.arange(n_episodes) - offsets[env_of]
-    inclusive = np.cumsum(padded, axis=0)
-    exclusive = inclusive - padded
-    env_before = exclusive[offsets[env_of]]
-    earlier_same_env = exclusive - env_before
-    whole_env = inclusive[offsets[env_of] + counts[env_of] - 1] - env_before
-    other_envs = inclusive[-1] - whole_env
-
-    n_independent = (n_episodes - counts[env_of] + order_in_env)[:, None]
-    per_episode = np.where(n_independent > 0, (other_envs + earlier_same_env) / np.maximum(n_independent, 1), 0.0)
-    baseline[mask] = per_episode[ids, times]
+    if mask.any():
+        padded, ids, times = _episode_table(weights, episode_starts, mask, pad_with_last)
+        if len(padded) > 1:
+            others = (padded.sum(axis=0)[None, :] - padded) / (len(padded) - 1)
+            baseline[mask] = others[ids, times]
     return baseline

@@ -2,10 +2,10 @@
 Rollout buffers that hold whole episodes.
 
 SB3's rollout buffers have a fixed length of ``n_steps`` per env. REINFORCE needs the Monte-Carlo
-return of every step it trains on, so a rollout runs past ``n_steps`` until each env's last episode
-has ended: :class:`EpisodicBufferMixin` grows the storage on demand, records which steps form the
-batch, computes the weights with :func:`~sb3_reinforce.common.weights.score_function_weights` and
-then hands the batch to SB3's own ``get()`` unchanged.
+return of every step it trains on, so a rollout lasts until the batch's episodes have ended:
+:class:`EpisodicBufferMixin` grows the storage on demand, records which steps form the batch,
+computes the weights with :func:`~sb3_reinforce.common.weights.score_function_weights` and then
+hands the batch to SB3's own ``get()`` unchanged.
 """
 
 from collections.abc import Callable
@@ -17,6 +17,25 @@ from stable_baselines3.common.buffers import DictRolloutBuffer, RolloutBuffer
 
 from sb3_reinforce.common.returns import complete_episode_mask
 from sb3_reinforce.common.weights import ScoreFunctionWeights, score_function_weights
+
+
+def episodes_per_rollout(n_steps: int, n_envs: int, mean_episode_length: float | None) -> int:
+    """
+    How many episodes the next batch holds: about ``n_steps * n_envs`` steps' worth, judged by the mean
+    episode length of the previous batch, and at least one per env and two in all (so that every
+    episode has another one to be compared with). The first batch, with no previous one, holds
+    ``max(n_envs, 2)`` episodes.
+
+    The count is fixed before the batch is played, so the batch's episodes are independent draws
+    from the current policy and their number does not depend on them.
+
+    :param n_steps: steps per env per update, on average
+    :param n_envs: number of envs
+    :param mean_episode_length: mean episode length of the previous batch, ``None`` for the first one
+    :return: the number of episodes
+    """
+    wanted = 0 if mean_episode_length is None else round(n_steps * n_envs / mean_episode_length)
+    return max(wanted, n_envs, 2)
 
 
 class EpisodicBufferMixin:

@@ -12,13 +12,16 @@ from stable_baselines3.common.utils import explained_variance, obs_as_tensor
 from stable_baselines3.common.vec_env import VecEnv
 from torch.nn import functional as F
 
-from sb3_reinforce.common.buffers import EpisodicBufferMixin, EpisodicDictRolloutBuffer, EpisodicRolloutBuffer
+from sb3_reinforce.common.buffers import (
+    EpisodicBufferMixin,
+    EpisodicDictRolloutBuffer,
+    EpisodicRolloutBuffer,
+    episodes_per_rollout,
+)
 from sb3_reinforce.common.weights import BASELINES
 from sb3_reinforce.reinforce.policies import CnnPolicy, MlpPolicy, MultiInputPolicy
 
 SelfREINFORCE = TypeVar("SelfREINFORCE", bound="REINFORCE")
-
-SUPPORTED_ACTION_SPACES = (spaces.Box, spaces.Discrete, spaces.MultiDiscrete, spaces.MultiBinary)
 
 
 class REINFORCE(OnPolicyAlgorithm):
@@ -27,44 +30,45 @@ class REINFORCE(OnPolicyAlgorithm):
 
     Paper: https://doi.org/10.1007/BF00992696
 
-    Each update uses a batch of complete episodes played with the current policy: every env collects at
-    least ``n_steps`` steps and then finishes the episode it is in, so that every step of the batch has
-    its exact Monte-Carlo return; no return is bootstrapped from a value estimate. An env that finishes
-    before the others keeps stepping (the VecEnv steps all envs together), but those steps are left out
-    of the batch and the envs are reset before the next rollout. An episode cut by a time limit ends
-    there: the objective is the return the environment defines, up to its time limit.
+    Each update uses a batch of ``N`` complete episodes played with the current policy, ``N`` set before
+    the batch from the mean episode length of the previous one (about ``n_steps * n_envs`` steps' worth,
+    see :func:`~sb3_reinforce.common.buffers.episodes_per_rollout`), so that the batch is ``N`` independent
+    episodes and every step has its exact Monte-Carlo return; no return is bootstrapped from a value
+    estimate. Envs start the rollout at the start of an episode and take the batch's episodes in turn;
+    an env with none left keeps stepping (the VecEnv steps all envs together), but those steps are left
+    out and the envs are reset before the next rollout. An episode cut by a time limit ends there: the
+    objective is the return the environment defines, up to its time limit.
 
     The loss is ``-sum_t log pi(a_t|s_t) * A_t / (n_steps * n_envs)`` over the batch, where
     ``A_t = (Psi_t - b_t) / scale`` (see :func:`~sb3_reinforce.common.weights.score_function_weights`),
     plus ``ent_coef`` times the entropy loss and, with the value baseline, ``vf_coef`` times the value
-    loss. By Wald's identity (an env's batch ends at a stopping time), without normalization and with
-    ``baseline`` in ``(None, "leave_one_out", "value")`` its gradient is an unbiased estimate of
-    ``-c * grad J`` with ``c = E[K] / n_steps``, ``K`` being the number of episodes an env plays in a
-    rollout (about one over the mean episode length), and ``J`` the objective that ``Psi_t`` estimates:
+    loss. Without normalization its gradient is an unbiased estimate of ``-c * E[sum_t grad log pi * Psi_t]``
+    with ``c = N / (n_steps * n_envs)`` (about one over the mean episode length; ``(N - 1) / N`` times
+    that with the ``"mean"`` baseline), which is ``-c * grad J`` for the discounted objective
+    ``J = E[sum_t gamma^t r_t]`` with:
 
-    - ``reward_to_go=False``: ``Psi_t = R(tau) = sum_k gamma^k r_k``, and ``J = E[sum_t gamma^t r_t]``;
-    - ``reward_to_go=True, exact_discounted_gradient=True``: ``Psi_t = gamma^t G_t``, same ``J``, with
-      less variance;
-    - ``reward_to_go=True`` alone: ``Psi_t = G_t = sum_{k>=t} gamma^(k-t) r_k``, the usual estimator.
-      For ``gamma = 1`` it is ``grad J``; for ``gamma < 1`` it is
+    - ``reward_to_go=False``: ``Psi_t = R(tau) = sum_k gamma^k r_k``;
+    - ``reward_to_go=True, exact_discounted_gradient=True``: ``Psi_t = gamma^t G_t``, with less variance;
+    - ``reward_to_go=True`` alone: ``Psi_t = G_t = sum_{k>=t} gamma^(k-t) r_k``, the usual estimator,
+      only when ``gamma = 1``. For ``gamma < 1`` its expectation is
       ``E[sum_t grad log pi(a_t|s_t) Q_gamma(s_t, a_t)]``, which drops the ``gamma^t`` factor and is not
-      the gradient of the discounted objective (nor of any objective, in general).
+      the gradient of ``J`` (nor of any objective, in general).
 
-    The ``"mean"`` baseline includes the episode it corrects and adds a bias of order
-    ``1 / n_episodes``; ``normalize_advantage`` scales each batch by a random positive factor, which
-    keeps the direction of every update but makes the expected update only approximately ``c * grad J``.
+    ``normalize_advantage`` scales each batch by a random positive factor, which keeps the direction of
+    every update but makes the expected update only approximately proportional to ``grad J``.
 
     :param policy: The policy model to use (MlpPolicy, CnnPolicy, MultiInputPolicy)
     :param env: The environment to learn from (if registered in Gym, can be str)
     :param learning_rate: The learning rate, it can be a function of the current progress remaining
         (from 1 to 0)
-    :param n_steps: The minimum number of steps each env collects per update; each env then finishes
-        its current episode, so a batch holds at least ``n_steps * n_envs`` steps of whole episodes
+    :param n_steps: The number of steps per env per update, on average: a batch holds
+        ``max(round(n_steps * n_envs / L), n_envs, 2)`` whole episodes, ``L`` being the mean episode
+        length of the previous batch
     :param gamma: Discount factor, in [0, 1]
     :param reward_to_go: Weight step t by the discounted return from t on, ``G_t``, instead of the
         whole discounted return of its episode ``R(tau)``
     :param baseline: Baseline subtracted from the weights: ``None``, ``"mean"`` (batch mean),
-        ``"leave_one_out"`` (time-indexed mean of the other, independent episodes of the batch) or
+        ``"leave_one_out"`` (time-indexed mean of the batch's other episodes) or
         ``"value"`` (the policy's value head, fitted to the Monte-Carlo returns)
     :param exact_discounted_gradient: With ``reward_to_go``, weight step t by ``gamma^t G_t``: the exact
         gradient of the discounted objective. (``R(tau)`` needs no such factor: it is exact already.)
@@ -99,6 +103,17 @@ class REINFORCE(OnPolicyAlgorithm):
         "CnnPolicy": CnnPolicy,
         "MultiInputPolicy": MultiInputPolicy,
     }
+    supported_action_spaces: ClassVar[tuple[type[spaces.Space], ...]] = (
+        spaces.Box,
+        spaces.Discrete,
+        spaces.MultiDiscrete,
+        spaces.MultiBinary,
+    )
+    # Default rollout buffers, for flat and for Dict observations
+    rollout_buffer_classes: ClassVar[tuple[type[EpisodicBufferMixin], type[EpisodicBufferMixin]]] = (
+        EpisodicRolloutBuffer,
+        EpisodicDictRolloutBuffer,
+    )
     policy: ActorCriticPolicy
     rollout_buffer: EpisodicRolloutBuffer
 
@@ -160,25 +175,26 @@ class REINFORCE(OnPolicyAlgorithm):
             seed=seed,
             _init_setup_model=False,
         )
-        if self.env is not None and not isinstance(self.action_space, SUPPORTED_ACTION_SPACES):
+        if self.env is not None and not isinstance(self.action_space, self.supported_action_spaces):
             raise ValueError(
                 f"env: {type(self).__name__} supports the action spaces "
-                f"{', '.join(space.__name__ for space in SUPPORTED_ACTION_SPACES)}, "
+                f"{', '.join(space.__name__ for space in self.supported_action_spaces)}, "
                 f"got {type(self.action_space).__name__}"
             )
         self.reward_to_go = reward_to_go
         self.baseline = baseline
         self.exact_discounted_gradient = exact_discounted_gradient
         self.normalize_advantage = normalize_advantage
+        # Mean episode length of the last batch: sets the number of episodes of the next one.
+        self._mean_episode_length: float | None = None
 
         if _init_setup_model:
             self._setup_model()
 
     def _setup_model(self) -> None:
         if self.rollout_buffer_class is None:
-            self.rollout_buffer_class = (
-                EpisodicDictRolloutBuffer if isinstance(self.observation_space, spaces.Dict) else EpisodicRolloutBuffer
-            )
+            flat, dict_ = self.rollout_buffer_classes
+            self.rollout_buffer_class = dict_ if isinstance(self.observation_space, spaces.Dict) else flat  # type: ignore[assignment]
         super()._setup_model()
 
     def _sample_actions(self, obs: th.Tensor, env: VecEnv) -> tuple[th.Tensor, th.Tensor | None, dict[str, Any]]:
@@ -219,14 +235,13 @@ class REINFORCE(OnPolicyAlgorithm):
         n_rollout_steps: int,
     ) -> bool:
         """
-        Collect a batch of complete episodes with the current policy: each env plays at least
-        ``n_rollout_steps`` steps, then finishes its episode.
+        Collect a batch of complete episodes with the current policy.
 
         :param env: The training environment
         :param callback: Callback that will be called at each step
             (and at the beginning and end of the rollout)
         :param rollout_buffer: Buffer to fill with rollouts
-        :param n_rollout_steps: Minimum number of steps to collect per env
+        :param n_rollout_steps: Number of steps per env, on average (sets the number of episodes)
         :return: True if the batch is complete, False if the callback stopped the rollout.
         """
         assert self._last_obs is not None, "No previous observation was provided"
@@ -242,9 +257,11 @@ class REINFORCE(OnPolicyAlgorithm):
         callback.on_rollout_start()
 
         no_values = th.zeros(env.num_envs)
-        collected = np.zeros(env.num_envs, dtype=np.int64)
+        n_episodes = episodes_per_rollout(n_rollout_steps, env.num_envs, self._mean_episode_length)
+        # Every env starts an episode of the batch; an env whose episode ends starts the next one while
+        # the batch has episodes left to start, and is out of the batch otherwise.
         in_batch = np.ones(env.num_envs, dtype=bool)
-        n_steps = 0
+        started, batch_steps, n_steps = env.num_envs, 0, 0
         while in_batch.any():
             if self.use_sde and self.sde_sample_freq > 0 and n_steps % self.sde_sample_freq == 0:
                 self.policy.reset_noise(env.num_envs)
@@ -284,11 +301,15 @@ class REINFORCE(OnPolicyAlgorithm):
                 in_batch=in_batch,
                 **buffer_kwargs,
             )
-            collected += in_batch
-            in_batch = in_batch & ~(dones & (collected >= n_rollout_steps))
+            batch_steps += int(in_batch.sum())
+            ended = np.flatnonzero(dones & in_batch)
+            n_new = min(len(ended), n_episodes - started)
+            started += n_new
+            in_batch[ended[n_new:]] = False
             self._last_obs = new_obs  # type: ignore[assignment]
             self._last_episode_starts = dones
 
+        self._mean_episode_length = batch_steps / n_episodes
         callback.update_locals(locals())
         callback.on_rollout_end()
         return True

@@ -50,9 +50,9 @@ def test_value_baseline():
 
 
 def test_leave_one_out_and_mean_baselines():
-    # The second episode's baseline is the first episode's G at the same time index (0 past its end).
+    # Each episode's baseline is the other episode's G at the same time index (0 past its end).
     loo = weights(baseline="leave_one_out").advantages[:5, 0]
-    np.testing.assert_allclose(loo, G - np.array([0.0, 0.0, 2.0, 2.0, 0.0]))
+    np.testing.assert_allclose(loo, G - np.array([6.25, 6.5, 2.0, 2.0, 0.0]))
     mean = weights(baseline="mean").advantages[:5, 0]
     time_mean = np.array([(2 + 6.25) / 2, (2 + 6.5) / 2, 2.5])
     np.testing.assert_allclose(mean, G - time_mean[[0, 1, 0, 1, 2]])

@@ -1,7 +1,10 @@
 """
 The loss's gradient against the exact policy gradient of a tiny MDP, computed by enumerating every
 trajectory. With learning rate 0 the policy stays fixed, so the gradients of many rollouts are
-independent samples of the estimator, whose mean must match ``c * grad J`` within a few standard errors.
+independent samples of the estimator. Each rollout's gradient is ``c_k`` times an unbiased estimate,
+``c_k = N_k / (n_steps * n_envs)`` with ``N_k`` the number of episodes of the batch (fixed before the
+batch is played); divided by ``c_k``, the samples' mean must match the exact expectation within a few
+standard errors.
 """
 
 import numpy as np
@@ -10,7 +13,7 @@ import torch as th
 from stable_baselines3.common.env_util import make_vec_env
 
 from sb3_reinforce import REINFORCE
-from tests.tiny_mdp import N_STATES, TinyMDP, expected_estimator, state_values
+from tests.tiny_mdp import ACTION_MASKS, N_STATES, TinyMDP, expected_estimator, state_values
 
 GAMMA = 0.5
 N_ROLLOUTS = 2000
@@ -44,8 +47,13 @@ def make_model(algo=REINFORCE, masked=False, n_envs=2, n_steps=3, **kwargs):
 
 
 def log_prob_table(model, masked=False) -> th.Tensor:
+    """``(N_STATES, 2)`` log-probabilities of the model's policy (masked with the MDP's masks if ``masked``)."""
     obs = th.eye(N_STATES)
-    distribution = model.policy.get_distribution(obs)
+    if masked:
+        masks = np.array([ACTION_MASKS[state] for state in range(N_STATES)])
+        distribution = model.policy.get_distribution(obs, action_masks=masks)
+    else:
+        distribution = model.policy.get_distribution(obs)
     return th.log_softmax(distribution.distribution.logits, dim=-1)
 
 
@@ -54,25 +62,28 @@ def policy_parameters(model) -> list[th.Tensor]:
 
 
 def sampled_gradients(model, n_rollouts=N_ROLLOUTS) -> tuple[np.ndarray, np.ndarray]:
-    """Gradients of ``-loss`` over many rollouts, and the number of episodes per env in each rollout."""
+    """Gradients of ``-loss`` over many rollouts, and the number of episodes of each batch."""
     _, callback = model._setup_learn(total_timesteps=10**9, callback=None)
     gradients, episodes = [], []
     for _ in range(n_rollouts):
         assert model.collect_rollouts(model.env, callback, model.rollout_buffer, model.n_steps)
         model.train()
         gradients.append(-th.cat([p.grad.flatten() for p in policy_parameters(model)]).numpy())
-        episodes.append(model.logger.name_to_value["train/n_episodes"] / model.n_envs)
+        episodes.append(model.logger.name_to_value["train/n_episodes"])
     return np.array(gradients), np.array(episodes)
 
 
-def exact_gradient(model, weight: str, masked=False) -> tuple[np.ndarray, float]:
-    """Exact expectation of the estimator ``sum_t grad log pi * Psi_t`` and of the episodes per env."""
-    surrogate, p_short = expected_estimator(log_prob_table(model, masked), GAMMA, weight, masked)
-    parameters = policy_parameters(model)
-    grads = th.autograd.grad(surrogate, parameters)
-    # With n_steps = 3, an env plays a second episode exactly when its first one lasts two steps.
-    episodes_per_env = 1.0 + p_short.item() if model.n_steps == 3 else 1.0
-    return th.cat([g.flatten() for g in grads]).numpy(), episodes_per_env
+def unbiased_samples(model, samples: np.ndarray, episodes: np.ndarray) -> np.ndarray:
+    """Divide each rollout's gradient by its scale ``c_k``."""
+    scale = episodes / (model.n_steps * model.n_envs)
+    return samples / scale[:, None]
+
+
+def exact_expectation(model, weight: str, masked=False) -> np.ndarray:
+    """Exact expectation of the estimator ``sum_t grad log pi * Psi_t`` over one episode."""
+    surrogate = expected_estimator(log_prob_table(model, masked), GAMMA, weight, masked)
+    grads = th.autograd.grad(surrogate, policy_parameters(model))
+    return th.cat([g.flatten() for g in grads]).numpy()
 
 
 def assert_matches(samples: np.ndarray, expected: np.ndarray) -> None:
@@ -85,40 +96,31 @@ def assert_matches(samples: np.ndarray, expected: np.ndarray) -> None:
 WEIGHT_OF = {(False, False): "R", (True, True): "gG", (True, False): "G"}
 
 
-@pytest.mark.parametrize("baseline", [None, "leave_one_out", "value"])
+@pytest.mark.parametrize("baseline", [None, "mean", "leave_one_out", "value"])
 @pytest.mark.parametrize("reward_to_go, exact", [(False, False), (True, True), (True, False)])
 def test_estimator_expectation(reward_to_go, exact, baseline):
     """
-    Two envs, n_steps = 3: the number of episodes in a batch is random (an env plays a second episode
-    when its first lasts two steps), and the expectation is ``c * E[sum_t grad log pi * Psi_t]`` with
-    ``c = E[K] / n_steps`` by Wald's identity.
+    Two envs, n_steps = 3: batches of two or three episodes (set by the previous batch's mean length),
+    some episodes lasting two steps and some three. The mean baseline's estimator is ``(N - 1) / N``
+    times the leave-one-out one.
     """
     model = make_model(reward_to_go=reward_to_go, exact_discounted_gradient=exact, baseline=baseline)
     samples, episodes = sampled_gradients(model)
-    own, episodes_per_env = exact_gradient(model, WEIGHT_OF[reward_to_go, exact])
-    assert abs(episodes.mean() - episodes_per_env) < 5 * episodes.std() / np.sqrt(len(episodes))
-    c = episodes_per_env / model.n_steps
-    assert_matches(samples, c * own)
+    assert set(episodes) == {2, 3}
+    samples = unbiased_samples(model, samples, episodes)
+    if baseline == "mean":
+        samples = samples * (episodes / (episodes - 1))[:, None]
+    own = exact_expectation(model, WEIGHT_OF[reward_to_go, exact])
+    assert_matches(samples, own)
 
-    grad_j, _ = exact_gradient(model, "R")
+    grad_j = exact_expectation(model, "R")
     if WEIGHT_OF[reward_to_go, exact] == "G":
         # The plain G_t estimator with gamma < 1 is not the gradient of the discounted objective,
         # and the test is sharp enough to tell.
         stderr = samples.std(axis=0, ddof=1) / np.sqrt(len(samples))
-        assert np.max(np.abs(samples.mean(axis=0) - c * grad_j) / stderr) > TOLERANCE
+        assert np.max(np.abs(samples.mean(axis=0) - grad_j) / stderr) > TOLERANCE
     else:
         np.testing.assert_allclose(own, grad_j, rtol=1e-5, atol=1e-6)
-
-
-@pytest.mark.parametrize("reward_to_go, exact", [(False, False), (True, True)])
-def test_mean_baseline_expectation(reward_to_go, exact):
-    """One episode per env (n_steps = 1): the mean baseline gives exactly (N - 1) / N times grad J."""
-    n_envs = 4
-    model = make_model(n_envs=n_envs, n_steps=1, reward_to_go=reward_to_go, exact_discounted_gradient=exact, baseline="mean")
-    samples, episodes = sampled_gradients(model)
-    assert np.all(episodes == 1.0)
-    grad_j, _ = exact_gradient(model, "R")
-    assert_matches(samples, (n_envs - 1) / n_envs * grad_j)
 
 
 def total_variance(samples: np.ndarray) -> float:
@@ -126,12 +128,14 @@ def total_variance(samples: np.ndarray) -> float:
 
 
 def test_reward_to_go_and_baselines_lower_the_variance():
-    """Same scale c for all (n_steps = 1, four envs): compare the variance of the per-rollout gradients."""
+    """Four envs, n_steps = 1: batches of four episodes, the same scale c for all options."""
 
-    def variance(**kwargs):
-        model = make_model(n_envs=4, n_steps=1, **kwargs)
-        samples, _ = sampled_gradients(model, n_rollouts=1000)
-        scale = 0.75 if kwargs.get("baseline") == "mean" else 1.0
+    def variance(baseline=None, **kwargs):
+        model = make_model(n_envs=4, n_steps=1, baseline=baseline, **kwargs)
+        samples, episodes = sampled_gradients(model, n_rollouts=1000)
+        assert np.all(episodes == 4)
+        # the mean baseline's estimator is (N - 1) / N times an unbiased one: compare at the same scale
+        scale = 3 / 4 if baseline == "mean" else 1.0
         return total_variance(samples / scale)
 
     whole = variance(reward_to_go=False)

@@ -15,6 +15,7 @@ from stable_baselines3.common.evaluation import evaluate_policy
 from stable_baselines3.common.vec_env import VecNormalize
 
 from sb3_reinforce import REINFORCE
+from sb3_reinforce.common.buffers import episodes_per_rollout
 
 
 def short_episodes(env: gym.Env, length: int = 20) -> gym.Env:
@@ -65,28 +66,30 @@ def test_dict_observations(baseline):
 
 @pytest.mark.parametrize("n_envs", [1, 3])
 def test_batches_are_whole_episodes(n_envs):
-    """Every env collects at least n_steps steps, then finishes its episode; nothing else is trained on."""
+    """A batch is N complete episodes, N fixed beforehand from the previous batch's mean episode length."""
     n_steps = 50
     model = REINFORCE("MlpPolicy", make_vec_env("CartPole-v1", n_envs=n_envs, seed=0), n_steps=n_steps, seed=0)
     _, callback = model._setup_learn(10_000, None)
-    for _ in range(3):
+    for rollout in range(3):
+        previous_length = model._mean_episode_length
+        expected = episodes_per_rollout(n_steps, n_envs, previous_length)
+        assert expected == (max(n_envs, 2) if rollout == 0 else max(round(n_steps * n_envs / previous_length), n_envs, 2))
         model.collect_rollouts(model.env, callback, model.rollout_buffer, n_steps)
         buffer = model.rollout_buffer
         used = slice(0, buffer.pos)
         in_batch, dones = buffer.in_batch[used], buffer.dones[used]
-        for env in range(n_envs):
-            steps = np.flatnonzero(in_batch[:, env])
-            # a contiguous prefix, at least n_steps long, that ends with an episode end
-            np.testing.assert_array_equal(steps, np.arange(len(steps)))
-            assert len(steps) >= n_steps
-            assert dones[steps[-1], env]
-            # and it stops at the first episode end at or after n_steps
-            assert not dones[n_steps - 1 : steps[-1], env].any()
         # every env starts the rollout at the start of an episode
         assert buffer.episode_starts[0].all()
+        for env in range(n_envs):
+            # a contiguous prefix of whole episodes
+            steps = np.flatnonzero(in_batch[:, env])
+            np.testing.assert_array_equal(steps, np.arange(len(steps)))
+            assert dones[steps[-1], env]
+        assert (dones & in_batch).sum() == expected
+        assert model._mean_episode_length == pytest.approx(in_batch.sum() / expected)
         model.train()
         assert buffer.buffer_size == in_batch.sum()
-        assert model.logger.name_to_value["train/n_episodes"] == (dones & in_batch).sum()
+        assert model.logger.name_to_value["train/n_episodes"] == expected
 
 
 def test_time_limit_truncation_is_the_end_of_the_episode():
@@ -98,9 +101,11 @@ def test_time_limit_truncation_is_the_end_of_the_episode():
     _, callback = model._setup_learn(100, None)
     model.collect_rollouts(model.env, callback, model.rollout_buffer, 5)
     buffer = model.rollout_buffer
-    rewards = buffer.rewards[:5, 0].copy()
+    assert buffer.pos == 10  # two episodes of 5 steps
+    rewards = buffer.rewards[:10, 0].reshape(2, 5)
+    expected = np.cumsum(rewards[:, ::-1], axis=1)[:, ::-1].flatten()
     model.train()
-    np.testing.assert_allclose(buffer.returns.flatten(), np.cumsum(rewards[::-1])[::-1], rtol=1e-5)
+    np.testing.assert_allclose(buffer.returns.flatten(), expected, rtol=1e-5)
 
 
 def test_callbacks_tensorboard_progress_bar(tmp_path):
@@ -135,6 +140,7 @@ def test_vec_normalize_and_continued_learning():
 def test_stop_training_callback_stops_mid_rollout():
     from stable_baselines3.common.callbacks import StopTrainingOnMaxEpisodes
 
-    model = REINFORCE("MlpPolicy", "CartPole-v1", n_steps=2048, seed=0)
-    model.learn(100_000, callback=StopTrainingOnMaxEpisodes(max_episodes=3))
-    assert model.num_timesteps < 2048 and model._n_updates == 0
+    model = REINFORCE("MlpPolicy", "CartPole-v1", seed=0)
+    # the first batch holds two episodes: the rollout is stopped after the first one, and nothing is trained
+    model.learn(100_000, callback=StopTrainingOnMaxEpisodes(max_episodes=1))
+    assert model.num_timesteps < 500 and model._n_updates == 0
