@@ -114,6 +114,8 @@ class REINFORCE(OnPolicyAlgorithm):
         EpisodicRolloutBuffer,
         EpisodicDictRolloutBuffer,
     )
+    # Whether the policies take gSDE (continuous actions)
+    supports_sde: ClassVar[bool] = True
     policy: ActorCriticPolicy
     rollout_buffer: EpisodicRolloutBuffer
 
@@ -153,6 +155,8 @@ class REINFORCE(OnPolicyAlgorithm):
             max_grad_norm=max_grad_norm,
             rollout_buffer_class=rollout_buffer_class,
         )
+        if use_sde and not self.supports_sde:
+            raise ValueError(f"use_sde: {type(self).__name__} has discrete actions only, gSDE does not apply; got True")
         super().__init__(
             policy,
             env,

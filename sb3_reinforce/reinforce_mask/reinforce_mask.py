@@ -48,13 +48,12 @@ class MaskableREINFORCE(REINFORCE):
         MaskableEpisodicRolloutBuffer,
         MaskableEpisodicDictRolloutBuffer,
     )
+    supports_sde: ClassVar[bool] = False
     policy: MaskableActorCriticPolicy  # type: ignore[assignment]
 
     _use_masking = True
 
     def _setup_model(self) -> None:
-        if self.use_sde:
-            raise ValueError("use_sde: MaskableREINFORCE has discrete actions only, gSDE does not apply; got True")
         if not (isinstance(self.policy_class, type) and issubclass(self.policy_class, MaskableActorCriticPolicy)):
             raise ValueError(f"policy: MaskableREINFORCE needs a MaskableActorCriticPolicy; got {self.policy_class}")
         if self.env is not None:
