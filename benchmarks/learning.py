@@ -1,0 +1,272 @@
+"""
+Learning curves of REINFORCE against SB3's A2C and PPO, or of REINFORCE's own options, through RL Zoo.
+
+Every run is ``python -m sb3_reinforce.zoo train`` in a subprocess: REINFORCE with the hyperparameters
+shipped in ``sb3_reinforce/zoo/reinforce.yml``, A2C and PPO with rl_zoo3's own (``rl_zoo3/hyperparams``;
+its ``-v4`` MuJoCo entries for the ``-v5`` tasks, its MuJoCo defaults where it has no entry), all on the
+same step budget. rl_zoo3's ``EvalCallback`` evaluates the deterministic (greedy) policy, its default
+outside Atari, on ``--eval-episodes`` episodes of a separate env every ``--eval-freq`` steps.
+
+Results go to ``<out>/curves.csv`` (one row per evaluation) and ``<out>/runs.csv`` (one row per run);
+runs already in ``runs.csv`` are skipped, so an interrupted invocation resumes. ``--report`` (implied
+at the end of every invocation) draws ``<out>/<env>.png`` and writes ``<out>/table.md``.
+
+    python benchmarks/learning.py --quick                       # a few minutes: CartPole, 2 seeds, 20k steps
+    python benchmarks/learning.py --envs CartPole-v1 --seeds 10 --out docs/benchmark
+    python benchmarks/learning.py --mode options --envs CartPole-v1 --seeds 5 --out docs/benchmark/options
+    python benchmarks/learning.py --report --out docs/benchmark
+"""
+
+import argparse
+import csv
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+
+import gymnasium as gym
+import numpy as np
+import yaml
+from rl_zoo3 import hyperparams as zoo_hyperparams_package
+
+from sb3_reinforce.zoo import default_conf_file
+
+# Budget (steps), evaluation period (steps) and evaluation episodes per environment. rl_zoo3 trains
+# these tasks for 1e5 (CartPole) to 2e6 (LunarLander) steps; the larger budgets are capped to what
+# two CPU cores afford, and the table says so.
+ENVS: dict[str, tuple[int, int, int]] = {
+    "CartPole-v1": (100_000, 5_000, 10),
+    "Acrobot-v1": (200_000, 10_000, 10),
+    "LunarLander-v3": (500_000, 25_000, 10),
+    "Pendulum-v1": (200_000, 10_000, 10),
+    "InvertedPendulum-v5": (200_000, 10_000, 10),
+    "Hopper-v5": (300_000, 20_000, 5),
+    "HalfCheetah-v5": (300_000, 20_000, 5),
+    "Swimmer-v5": (300_000, 20_000, 5),
+}
+# Return an evaluation must reach; gymnasium's reward_threshold where it has one.
+THRESHOLDS = {"Acrobot-v1": -100.0, "LunarLander-v3": 200.0, "Pendulum-v1": -200.0}
+# REINFORCE's own options, as rl_zoo3 ``-params`` overrides of the shipped entry (--mode options).
+OPTIONS: dict[str, list[str]] = {
+    "default": [],
+    "R(tau)": ["reward_to_go:False"],
+    "no baseline": ["baseline:None"],
+    "mean baseline": ["baseline:'mean'"],
+    "value baseline": ["baseline:'value'"],
+    "gamma^t": ["exact_discounted_gradient:True"],
+    "no normalization": ["normalize_advantage:False"],
+}
+CURVE_FIELDS = ["env", "label", "seed", "timesteps", "mean_return", "std_return"]
+RUN_FIELDS = ["env", "label", "seed", "budget", "final_return", "best_return", "steps_to_threshold", "wall_clock_s"]
+
+
+@dataclass(frozen=True)
+class Run:
+    """One training run: ``algo`` on ``env`` with ``seed``, shown as ``label``, with ``-params`` overrides."""
+
+    env: str
+    label: str
+    algo: str
+    seed: int
+    params: tuple[str, ...] = ()
+
+
+def threshold(env: str) -> float | None:
+    """The return that counts as solving ``env``."""
+    return THRESHOLDS.get(env, gym.spec(env).reward_threshold)
+
+
+def zoo_entry(algo: str, env: str) -> dict:
+    """rl_zoo3's hyperparameters of ``algo`` for ``env`` (its -v4 / -v2 entry for a -v5 MuJoCo task)."""
+    path = Path(zoo_hyperparams_package.__path__[0]) / f"{algo}.yml"
+    entries = yaml.safe_load(path.read_text())
+    base = env.rsplit("-v", 1)[0]
+    for candidate in (env, f"{base}-v4", f"{base}-v2"):
+        if candidate in entries:
+            return entries[candidate]
+    if env.endswith("-v5"):
+        return entries["HalfCheetah-v4"]  # rl_zoo3's MuJoCo defaults
+    raise KeyError(f"rl_zoo3 has no {algo} hyperparameters for {env}")
+
+
+def train(run: Run, budget: int, eval_freq: int, eval_episodes: int) -> tuple[np.ndarray, np.ndarray, float]:
+    """
+    Train one run with rl_zoo3 and read its evaluations.
+
+    :return: the evaluation steps, the evaluations' returns (n_evals, eval_episodes) and the wall-clock time
+    """
+    with tempfile.TemporaryDirectory() as folder:
+        if run.algo.startswith("reinforce"):
+            conf = default_conf_file(run.algo)
+        else:
+            conf = str(Path(folder) / "conf.yml")
+            Path(conf).write_text(yaml.safe_dump({run.env: zoo_entry(run.algo, run.env)}))
+        command = [sys.executable, "-m", "sb3_reinforce.zoo", "train", "--algo", run.algo, "--env", run.env]
+        command += ["-f", folder, "--conf-file", conf, "--seed", str(run.seed), "-n", str(budget)]
+        command += ["--eval-freq", str(eval_freq), "--eval-episodes", str(eval_episodes), "--num-threads", "1"]
+        command += ["--verbose", "0", "--log-interval", "-1"]
+        if run.params:
+            command += ["-params", *run.params]
+        start = time.perf_counter()
+        result = subprocess.run(command, capture_output=True, text=True)
+        elapsed = time.perf_counter() - start
+        if result.returncode != 0:
+            raise RuntimeError(f"{run} failed:\n{result.stderr[-3000:]}")
+        evaluations = np.load(next(Path(folder).glob(f"{run.algo}/*/evaluations.npz")))
+        return evaluations["timesteps"], evaluations["results"], elapsed
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    if not path.exists():
+        return []
+    with path.open() as file:
+        return list(csv.DictReader(file))
+
+
+def append_csv(path: Path, fields: list[str], rows: list[dict]) -> None:
+    new = not path.exists()
+    with path.open("a", newline="") as file:
+        writer = csv.DictWriter(file, fieldnames=fields)
+        if new:
+            writer.writeheader()
+        writer.writerows(rows)
+
+
+def first_reached(steps: np.ndarray, returns: np.ndarray, target: float | None) -> int | None:
+    """The first evaluation step whose mean return is at least ``target`` (None if never)."""
+    hits = np.flatnonzero(returns >= target) if target is not None else []
+    return int(steps[hits[0]]) if len(hits) else None
+
+
+def planned_runs(mode: str, envs: list[str], algos: list[str], seeds: int) -> list[Run]:
+    runs = []
+    for seed in range(seeds):
+        for env in envs:
+            if mode == "options":
+                runs += [Run(env, label, "reinforce", seed, tuple(params)) for label, params in OPTIONS.items()]
+            else:
+                runs += [Run(env, algo, algo, seed) for algo in algos]
+    return runs
+
+
+def benchmark(args: argparse.Namespace) -> None:
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    done = {(row["env"], row["label"], int(row["seed"])) for row in read_csv(out / "runs.csv")}
+    runs = planned_runs(args.mode, args.envs, args.algos, args.seeds)
+    runs = [run for run in runs if (run.env, run.label, run.seed) not in done]
+    print(f"{len(runs)} runs to do ({len(done)} already in {out / 'runs.csv'})", flush=True)
+
+    def settings(env: str) -> tuple[int, int, int]:
+        budget, eval_freq, episodes = ENVS[env]
+        return args.steps or budget, args.eval_freq or eval_freq, episodes
+
+    with ThreadPoolExecutor(args.jobs) as pool:
+        futures = {pool.submit(train, run, *settings(run.env)): run for run in runs}
+        for future in as_completed(futures):
+            run = futures[future]
+            steps, results, elapsed = future.result()
+            returns = results.mean(axis=1)
+            append_csv(
+                out / "curves.csv",
+                CURVE_FIELDS,
+                [
+                    dict(env=run.env, label=run.label, seed=run.seed, timesteps=int(t), mean_return=m, std_return=s)
+                    for t, m, s in zip(steps, returns, results.std(axis=1), strict=True)
+                ],
+            )
+            reached = first_reached(steps, returns, threshold(run.env))
+            row = dict(
+                env=run.env,
+                label=run.label,
+                seed=run.seed,
+                budget=settings(run.env)[0],
+                final_return=returns[-1],
+                best_return=returns.max(),
+                steps_to_threshold="" if reached is None else reached,
+                wall_clock_s=round(elapsed, 1),
+            )
+            append_csv(out / "runs.csv", RUN_FIELDS, [row])
+            print(
+                f"{run.env} {run.label} seed {run.seed}: final {returns[-1]:.1f} best {returns.max():.1f} "
+                f"reached {reached} in {elapsed:.0f}s",
+                flush=True,
+            )
+
+
+def report(out: Path) -> str:
+    """Draw one figure per environment from ``curves.csv`` and write the table of ``runs.csv``."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    curves, runs = read_csv(out / "curves.csv"), read_csv(out / "runs.csv")
+    envs = list(dict.fromkeys(row["env"] for row in runs))
+    lines = [
+        "| env | algorithm | seeds | budget | final return (mean ± std) | best return (mean) "
+        "| steps to threshold (median; per seed) | reached | wall-clock per run (median) |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for env in envs:
+        figure, axes = plt.subplots(figsize=(7, 4.5))
+        for label in dict.fromkeys(row["label"] for row in runs if row["env"] == env):
+            rows = [row for row in runs if row["env"] == env and row["label"] == label]
+            by_seed: dict[str, dict[int, float]] = {}
+            for row in curves:
+                if row["env"] == env and row["label"] == label:
+                    by_seed.setdefault(row["seed"], {})[int(row["timesteps"])] = float(row["mean_return"])
+            steps = sorted(set.intersection(*(set(curve) for curve in by_seed.values())))
+            values = np.array([[curve[t] for t in steps] for curve in by_seed.values()])
+            axes.plot(steps, values.mean(axis=0), label=f"{label} ({len(values)} seeds)")
+            axes.fill_between(steps, values.min(axis=0), values.max(axis=0), alpha=0.2)
+            finals = np.array([float(row["final_return"]) for row in rows])
+            reached = [int(row["steps_to_threshold"]) if row["steps_to_threshold"] else None for row in rows]
+            hits = [r for r in reached if r is not None]
+            per_seed = ", ".join("-" if r is None else f"{r // 1000}k" for r in reached)
+            median_steps = np.median([np.inf if r is None else r for r in reached])
+            median = "not reached" if np.isinf(median_steps) else f"{median_steps / 1000:g}k"
+            lines.append(
+                f"| {env} | {label} | {len(rows)} | {int(rows[0]['budget']):,} | {finals.mean():.1f} ± {finals.std():.1f} "
+                f"| {np.mean([float(row['best_return']) for row in rows]):.1f} | {median}; {per_seed} "
+                f"| {len(hits)}/{len(rows)} | {np.median([float(row['wall_clock_s']) for row in rows]):.0f} s |"
+            )
+        target = threshold(env)
+        if target is not None:
+            axes.axhline(target, color="gray", linestyle="--", linewidth=1, label=f"threshold {target:g}")
+        axes.set(title=f"{env}: greedy evaluation return (mean, min-max over seeds)", xlabel="environment steps")
+        axes.set_ylabel("return")
+        axes.legend(fontsize=8)
+        figure.tight_layout()
+        figure.savefig(out / f"{env.replace('/', '_')}.png", dpi=100)
+        plt.close(figure)
+    table = "\n".join(lines) + "\n"
+    (out / "table.md").write_text(table)
+    return table
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--mode", choices=["algorithms", "options"], default="algorithms")
+    parser.add_argument("--envs", nargs="+", choices=list(ENVS), default=["CartPole-v1"])
+    parser.add_argument("--algos", nargs="+", default=["reinforce", "a2c", "ppo"], help="rl_zoo3 algorithm names")
+    parser.add_argument("--seeds", type=int, default=10)
+    parser.add_argument("--steps", type=int, default=0, help="step budget (default: the environment's, see ENVS)")
+    parser.add_argument("--eval-freq", type=int, default=0, help="steps between evaluations (default: per environment)")
+    parser.add_argument("--jobs", type=int, default=2, help="runs in parallel, one CPU thread each")
+    parser.add_argument("--out", default="benchmark_results")
+    parser.add_argument("--quick", action="store_true", help="CartPole-v1, 2 seeds, 20k steps: a few minutes")
+    parser.add_argument("--report", action="store_true", help="only draw the figures and write the table")
+    args = parser.parse_args()
+    if args.quick:
+        args.envs, args.seeds, args.steps, args.eval_freq = ["CartPole-v1"], 2, 20_000, 5_000
+    if not args.report:
+        benchmark(args)
+    print(report(Path(args.out)))
+
+
+if __name__ == "__main__":
+    main()

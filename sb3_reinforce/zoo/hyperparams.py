@@ -1,0 +1,56 @@
+"""Optuna sampler of REINFORCE's hyperparameters, in rl_zoo3's sampler / converter form."""
+
+from typing import Any
+
+import optuna
+from rl_zoo3.hyperparams_opt import convert_onpolicy_params
+
+NET_ARCHS = ("tiny", "small", "medium")
+
+
+def sample_reinforce_params(trial: optuna.Trial, n_actions: int, n_envs: int, additional_args: dict) -> dict[str, Any]:
+    """
+    Sample REINFORCE's hyperparameters: learning rate, ``n_steps`` (steps per env per batch),
+    ``gamma``, the estimator (``reward_to_go``, ``exact_discounted_gradient``), the baseline,
+    normalization, entropy coefficient, network size and activation, and gSDE for continuous actions.
+
+    :param trial: the Optuna trial
+    :param n_actions: the action dimension for a Box action space, 0 otherwise (rl_zoo3's convention)
+    :param n_envs: number of envs
+    :param additional_args: rl_zoo3's extra arguments (unused)
+    :return: the hyperparameters, converted for the model's constructor
+    """
+    sampled: dict[str, Any] = {
+        "n_steps": trial.suggest_categorical("n_steps", [64, 128, 256, 512, 1024, 2048, 4096]),
+        "one_minus_gamma": trial.suggest_float("one_minus_gamma", 0.0001, 0.05, log=True),
+        "learning_rate": trial.suggest_float("learning_rate", 1e-4, 0.05, log=True),
+        "reward_to_go": trial.suggest_categorical("reward_to_go", [True, False]),
+        "baseline": trial.suggest_categorical("baseline", ["none", "mean", "leave_one_out", "value"]),
+        "normalize_advantage": trial.suggest_categorical("normalize_advantage", [True, False]),
+        "ent_coef": trial.suggest_float("ent_coef", 1e-8, 0.03, log=True),
+        "net_arch": trial.suggest_categorical("net_arch", NET_ARCHS),
+        "activation_fn": trial.suggest_categorical("activation_fn", ["tanh", "relu"]),
+    }
+    if sampled["reward_to_go"]:
+        sampled["exact_discounted_gradient"] = trial.suggest_categorical("exact_discounted_gradient", [False, True])
+    if n_actions > 0:
+        sampled["use_sde"] = trial.suggest_categorical("use_sde", [False, True])
+    trial.set_user_attr("gamma", 1 - sampled["one_minus_gamma"])
+    return convert_reinforce_params(sampled)
+
+
+def convert_reinforce_params(sampled_params: dict[str, Any]) -> dict[str, Any]:
+    """
+    Turn sampled values (as stored in an Optuna study) into REINFORCE's constructor arguments.
+
+    :param sampled_params: the trial's parameters
+    :return: the hyperparameters
+    """
+    params = dict(sampled_params)
+    if params.get("baseline") == "none":
+        params["baseline"] = None
+    # rl_zoo3's on-policy converter handles gamma, net_arch and activation_fn; REINFORCE has no GAE.
+    params["one_minus_gae_lambda"] = 0.0
+    hyperparams = convert_onpolicy_params(params)
+    del hyperparams["gae_lambda"]
+    return hyperparams

@@ -1,0 +1,122 @@
+"""Registration of REINFORCE in rl_zoo3 and the command-line entry point."""
+
+import random
+import sys
+import time
+from collections.abc import Callable
+from importlib import resources
+
+import gymnasium as gym
+import optuna
+import sqlalchemy.exc
+from rl_zoo3.hyperparams_opt import HYPERPARAMS_CONVERTER, HYPERPARAMS_SAMPLER
+from rl_zoo3.utils import ALGOS as ZOO_ALGOS
+from stable_baselines3.common.base_class import BaseAlgorithm
+
+from sb3_reinforce import REINFORCE, MaskableREINFORCE
+from sb3_reinforce.zoo.hyperparams import convert_reinforce_params, sample_reinforce_params
+
+ALGOS: dict[str, type[BaseAlgorithm]] = {"reinforce": REINFORCE, "reinforce_mask": MaskableREINFORCE}
+# A registered env with invalid actions, so that reinforce_mask can be run from the command line.
+MASKED_ENV_ID = "sb3_reinforce/InvalidActionDiscrete-v0"
+# rl_zoo3's commands (rl_zoo3.cli)
+COMMANDS = ("train", "enjoy", "plot_train", "plot_from_file", "all_plots")
+
+
+def register() -> None:
+    """Make ``reinforce`` and ``reinforce_mask`` rl_zoo3 algorithms, with REINFORCE's Optuna sampler."""
+    ZOO_ALGOS.update(ALGOS)
+    for name in ALGOS:
+        HYPERPARAMS_SAMPLER[name] = sample_reinforce_params
+        HYPERPARAMS_CONVERTER[name] = convert_reinforce_params
+    if MASKED_ENV_ID not in gym.registry:
+        gym.register(
+            MASKED_ENV_ID,
+            entry_point="sb3_contrib.common.envs:InvalidActionEnvDiscrete",
+            kwargs=dict(dim=80, n_invalid_actions=60),
+        )
+
+
+def default_conf_file(algo: str) -> str:
+    """
+    The hyperparameter file shipped with this package for ``algo``.
+
+    :param algo: ``reinforce`` or ``reinforce_mask``
+    :return: its path
+    """
+    return str(resources.files("sb3_reinforce.zoo").joinpath(f"{algo}.yml"))
+
+
+def _option(argv: list[str], name: str) -> str | None:
+    for i, arg in enumerate(argv):
+        if arg == name and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith(f"{name}="):
+            return arg.split("=", 1)[1]
+    return None
+
+
+def prepare_storage(url: str, attempts: int = 10) -> None:
+    """
+    Create the tables of an Optuna database storage (``sqlite:///...``, ``mysql://...``, ...).
+
+    Workers started together on a new database would each try to create them and all but one fail;
+    here a worker that loses that race retries and finds the tables made.
+
+    :param url: the storage URL, as given to ``--storage``
+    :param attempts: how many times to try
+    """
+    for attempt in range(attempts):
+        try:
+            optuna.storages.RDBStorage(url)
+            return
+        except sqlalchemy.exc.SQLAlchemyError:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(random.uniform(0.1, 0.5))
+
+
+def main(argv: list[str] | None = None) -> None:
+    """
+    Run an rl_zoo3 command (``train``, ``enjoy``, ``plot_train``, ``plot_from_file``, ``all_plots``)
+    with REINFORCE registered; every other rl_zoo3 algorithm stays available.
+
+    ``train --algo reinforce`` (or ``reinforce_mask``) without ``-conf`` / ``--conf-file`` reads the
+    hyperparameters shipped with this package.
+
+    :param argv: the command line without the program name (default: ``sys.argv[1:]``)
+    """
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] not in COMMANDS:
+        raise SystemExit(f"usage: python -m sb3_reinforce.zoo {{{','.join(COMMANDS)}}} [rl_zoo3 options]")
+    command, args = argv[0], argv[1:]
+    register()
+    algo = _option(args, "--algo")
+    if command == "train" and algo in ALGOS and not {"-conf", "--conf-file"} & set(args):
+        args += ["--conf-file", default_conf_file(algo)]
+    storage = _option(args, "--storage")
+    if command == "train" and storage is not None and "://" in storage:
+        prepare_storage(storage)
+    # rl_zoo3's scripts read their options from sys.argv.
+    program_argv = sys.argv
+    sys.argv = [f"{program_argv[0]} {command}", *args]
+    try:
+        _command(command)()
+    finally:
+        sys.argv = program_argv
+
+
+def _command(command: str) -> Callable[[], None]:
+    if command == "train":
+        from rl_zoo3.train import train
+
+        return train
+    if command == "enjoy":
+        from rl_zoo3.enjoy import enjoy
+
+        return enjoy
+    try:
+        from rl_zoo3 import plots
+    except ImportError as error:
+        raise SystemExit(f"{command} needs rl_zoo3's plotting extra: pip install 'rl_zoo3[plots]' ({error})") from error
+    return getattr(plots, command)

@@ -1,0 +1,71 @@
+import subprocess
+import sys
+
+import optuna
+import pytest
+
+from sb3_reinforce import REINFORCE
+from sb3_reinforce.zoo import convert_reinforce_params, main, sample_reinforce_params
+
+# A short search: few steps, one evaluation of two episodes per trial.
+SEARCH = ["--env", "CartPole-v1", "-n", "1000", "--n-evaluations", "1", "--eval-episodes", "2", "--no-optim-plots"]
+
+
+@pytest.mark.parametrize("baseline", ["none", "mean", "leave_one_out", "value"])
+@pytest.mark.parametrize("n_actions", [0, 1])
+def test_sampled_parameters_construct_a_model(baseline, n_actions):
+    trial = optuna.trial.FixedTrial(
+        dict(
+            n_steps=64,
+            one_minus_gamma=0.01,
+            learning_rate=0.001,
+            reward_to_go=True,
+            exact_discounted_gradient=True,
+            baseline=baseline,
+            normalize_advantage=False,
+            ent_coef=0.001,
+            net_arch="small",
+            activation_fn="relu",
+            use_sde=True,
+        )
+    )
+    hyperparams = sample_reinforce_params(trial, n_actions=n_actions, n_envs=1, additional_args={})
+    assert hyperparams["gamma"] == pytest.approx(0.99)
+    assert hyperparams["baseline"] == (None if baseline == "none" else baseline)
+    assert ("use_sde" in hyperparams) == (n_actions > 0)
+    env = "Pendulum-v1" if n_actions else "CartPole-v1"
+    model = REINFORCE("MlpPolicy", env, **hyperparams)
+    assert model.exact_discounted_gradient and not model.normalize_advantage
+    assert model.policy.net_arch == dict(pi=[64, 64], vf=[64, 64])
+
+
+def test_converter_reads_stored_trials():
+    stored = dict(n_steps=128, one_minus_gamma=0.05, learning_rate=0.01, reward_to_go=False, baseline="none")
+    stored |= dict(normalize_advantage=True, ent_coef=0.0, net_arch="tiny", activation_fn="tanh")
+    hyperparams = convert_reinforce_params(stored)
+    assert hyperparams["gamma"] == pytest.approx(0.95) and hyperparams["baseline"] is None
+    assert "gae_lambda" not in hyperparams and "one_minus_gamma" not in hyperparams
+    REINFORCE("MlpPolicy", "CartPole-v1", **hyperparams)
+
+
+def test_optimize_records_trials_in_sqlite(tmp_path):
+    storage = f"sqlite:///{tmp_path / 'reinforce.db'}"
+    optimize = ["-optimize", "--n-trials", "2", "--storage", storage, "--study-name", "cartpole"]
+    main(["train", "--algo", "reinforce", *SEARCH, *optimize, "-f", str(tmp_path), "--seed", "0", "--verbose", "0"])
+    trials = optuna.load_study(study_name="cartpole", storage=storage).trials
+    assert len(trials) == 2
+    assert all(trial.state == optuna.trial.TrialState.COMPLETE for trial in trials)
+    assert {"learning_rate", "baseline", "reward_to_go", "n_steps"} <= set(trials[0].params)
+
+
+def test_two_workers_share_one_study(tmp_path):
+    storage = f"sqlite:///{tmp_path / 'shared.db'}"
+    command = [sys.executable, "-m", "sb3_reinforce.zoo", "train", "--algo", "reinforce", *SEARCH, "-optimize"]
+    command += ["--n-trials", "1", "--storage", storage, "--study-name", "shared", "--verbose", "0"]
+    workers = [
+        subprocess.Popen([*command, "--seed", str(seed), "-f", str(tmp_path / str(seed))], stdout=subprocess.DEVNULL)
+        for seed in (1, 2)
+    ]
+    assert [worker.wait(timeout=300) for worker in workers] == [0, 0]
+    study = optuna.load_study(study_name="shared", storage=storage)
+    assert len(study.trials) == 2

@@ -1,0 +1,85 @@
+import argparse
+from pathlib import Path
+
+import numpy as np
+import pytest
+import yaml
+from rl_zoo3.exp_manager import ExperimentManager
+
+from sb3_reinforce import REINFORCE, MaskableREINFORCE
+from sb3_reinforce.zoo import default_conf_file, main, register
+from sb3_reinforce.zoo.run import MASKED_ENV_ID
+
+
+def train(log_folder: Path, *args: str) -> Path:
+    """Run ``train`` for a few hundred steps; return the saved model's folder."""
+    main(["train", "--env", "CartPole-v1", "-f", str(log_folder), "--seed", "0", "--verbose", "0", *args])
+    (run,) = log_folder.glob("*/CartPole-v1_*")
+    return run
+
+
+def test_train_enjoy_load(tmp_path, capsys):
+    run = train(tmp_path, "--algo", "reinforce", "-n", "2000", "--eval-freq", "1000", "--eval-episodes", "2")
+    for name in ("CartPole-v1.zip", "best_model.zip", "evaluations.npz", "CartPole-v1/config.yml", "CartPole-v1/args.yml"):
+        assert (run / name).exists(), name
+    config = dict(yaml.load((run / "CartPole-v1/config.yml").read_text(), Loader=yaml.UnsafeLoader))
+    assert config["baseline"] == "leave_one_out" and config["reward_to_go"] is True
+
+    capsys.readouterr()
+    main(["enjoy", "--algo", "reinforce", "--env", "CartPole-v1", "-f", str(tmp_path), "--no-render", "-n", "300"])
+    out = capsys.readouterr().out
+    assert f"Loading {run / 'CartPole-v1.zip'}" in out
+    assert "Episode Reward:" in out
+
+    model = REINFORCE.load(run / "CartPole-v1.zip")
+    assert model.num_timesteps >= 2000
+    action, _ = model.predict(np.zeros(4, dtype=np.float32), deterministic=True)
+    assert action in (0, 1)
+
+
+def test_other_algorithms_stay_available(tmp_path):
+    run = train(tmp_path, "--algo", "a2c", "-n", "200")
+    assert (run / "CartPole-v1.zip").exists()
+
+
+def test_user_conf_file_and_params_take_precedence(tmp_path):
+    conf = tmp_path / "mine.yml"
+    conf.write_text(
+        yaml.safe_dump({"CartPole-v1": dict(policy="MlpPolicy", n_timesteps=300, n_steps=64, learning_rate=0.002, gamma=0.9)})
+    )
+    run = train(tmp_path / "logs", "--algo", "reinforce", "--conf-file", str(conf), "-params", "n_steps:128")
+    model = REINFORCE.load(run / "CartPole-v1.zip")
+    assert model.n_steps == 128  # -params beats the user's file
+    assert model.lr_schedule(1.0) == 0.002 and model.gamma == 0.9  # the user's file replaces the shipped one
+
+
+def test_unknown_environment(tmp_path):
+    with pytest.raises(ValueError, match="Hyperparameters not found for reinforce-MountainCar-v0"):
+        main(["train", "--algo", "reinforce", "--env", "MountainCar-v0", "-f", str(tmp_path)])
+
+
+def test_unknown_command():
+    with pytest.raises(SystemExit, match=r"usage: python -m sb3_reinforce\.zoo"):
+        main(["fit", "--algo", "reinforce"])
+
+
+@pytest.mark.parametrize("algo", ["reinforce", "reinforce_mask"])
+def test_every_shipped_entry_constructs_a_model(tmp_path, algo):
+    register()
+    conf = default_conf_file(algo)
+    entries = yaml.safe_load(Path(conf).read_text())
+    assert entries
+    for env_id, entry in entries.items():
+        manager = ExperimentManager(argparse.Namespace(), algo, env_id, str(tmp_path), eval_freq=-1, config=conf, verbose=0)
+        model, _ = manager.setup_experiment()
+        assert isinstance(model, MaskableREINFORCE if algo == "reinforce_mask" else REINFORCE)
+        for name in ("n_steps", "gamma", "reward_to_go", "baseline", "normalize_advantage"):
+            if name in entry:
+                assert getattr(model, name) == entry[name], (env_id, name)
+        assert model.env.num_envs == entry.get("n_envs", 1)
+
+
+def test_reinforce_mask(tmp_path):
+    main(["train", "--algo", "reinforce_mask", "--env", MASKED_ENV_ID, "-f", str(tmp_path), "-n", "500", "--verbose", "0"])
+    (model_path,) = tmp_path.glob("reinforce_mask/*/*.zip")
+    assert MaskableREINFORCE.load(model_path).num_timesteps >= 500
