@@ -18,6 +18,7 @@ from sb3_reinforce.common.buffers import (
     EpisodicRolloutBuffer,
     episodes_per_rollout,
 )
+from sb3_reinforce.common.sampling import sample_actions
 from sb3_reinforce.common.weights import BASELINES
 from sb3_reinforce.reinforce.policies import CnnPolicy, MlpPolicy, MultiInputPolicy
 
@@ -213,7 +214,7 @@ class REINFORCE(OnPolicyAlgorithm):
         if self.baseline == "value":
             actions, values, _ = self.policy(obs)
             return actions, values, {}
-        return self.policy.get_distribution(obs).get_actions(), None, {}
+        return sample_actions(self.policy, obs), None, {}
 
     def _evaluate_actions(self, data: RolloutBufferSamples) -> tuple[th.Tensor, th.Tensor | None, th.Tensor | None]:
         """

@@ -1,0 +1,28 @@
+"""Sampling the actions of a rollout step."""
+
+import torch as th
+from stable_baselines3.common.distributions import CategoricalDistribution, DiagGaussianDistribution
+from stable_baselines3.common.policies import ActorCriticPolicy
+
+
+def sample_actions(policy: ActorCriticPolicy, obs: th.Tensor) -> th.Tensor:
+    """
+    Sample actions from the policy, distributed exactly as ``policy.get_distribution(obs).get_actions()``.
+
+    For Categorical and diagonal Gaussian policies it samples from the action network's output
+    directly, without building a ``torch.distributions`` object (whose construction, argument
+    validation and ``multinomial`` call cost more than the network's forward pass on small batches);
+    other distributions (MultiCategorical, Bernoulli, gSDE, squashed) go through ``get_distribution``.
+
+    :param policy: the policy
+    :param obs: the observations, as a tensor (batch first)
+    :return: the sampled actions
+    """
+    if type(policy.action_dist) not in (CategoricalDistribution, DiagGaussianDistribution):
+        return policy.get_distribution(obs).get_actions()
+    features = policy.extract_features(obs, policy.pi_features_extractor)
+    output = policy.action_net(policy.mlp_extractor.forward_actor(features))
+    if isinstance(policy.action_dist, CategoricalDistribution):
+        # Gumbel-max: argmax_i (logit_i + Gumbel noise_i) ~ softmax(logits), and -log(E) is Gumbel for E ~ Exp(1).
+        return th.argmax(output - th.log(th.empty_like(output).exponential_()), dim=-1)
+    return output + th.exp(policy.log_std) * th.randn_like(output)
