@@ -115,7 +115,10 @@ def train(run: Run, budget: int, eval_freq: int, eval_episodes: int) -> tuple[np
         elapsed = time.perf_counter() - start
         if result.returncode != 0:
             raise RuntimeError(f"{run} failed:\n{result.stderr[-3000:]}")
-        evaluations = np.load(next(Path(folder).glob(f"{run.algo}/*/evaluations.npz")))
+        found = list(Path(folder).glob(f"{run.algo}/*/evaluations.npz"))
+        if not found:
+            raise RuntimeError(f"{run} made no evaluation: is the evaluation period longer than the budget {budget}?")
+        evaluations = np.load(found[0])
         return evaluations["timesteps"], evaluations["results"], elapsed
 
 
@@ -155,20 +158,26 @@ def planned_runs(mode: str, envs: list[str], algos: list[str], seeds: int) -> li
 def benchmark(args: argparse.Namespace) -> None:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    done = {(row["env"], row["label"], int(row["seed"])) for row in read_csv(out / "runs.csv")}
-    runs = planned_runs(args.mode, args.envs, args.algos, args.seeds)
-    runs = [run for run in runs if (run.env, run.label, run.seed) not in done]
-    print(f"{len(runs)} runs to do ({len(done)} already in {out / 'runs.csv'})", flush=True)
 
     def settings(env: str) -> tuple[int, int, int]:
         budget, eval_freq, episodes = ENVS[env]
         return args.steps or budget, args.eval_freq or eval_freq, episodes
 
+    # Runs already made with the same budget are kept: an interrupted invocation resumes.
+    done = {(row["env"], row["label"], int(row["seed"]), int(row["budget"])) for row in read_csv(out / "runs.csv")}
+    runs = planned_runs(args.mode, args.envs, args.algos, args.seeds)
+    runs = [run for run in runs if (run.env, run.label, run.seed, settings(run.env)[0]) not in done]
+    print(f"{len(runs)} runs to do ({len(done)} already in {out / 'runs.csv'})", flush=True)
+
     with ThreadPoolExecutor(args.jobs) as pool:
         futures = {pool.submit(train, run, *settings(run.env)): run for run in runs}
         for future in as_completed(futures):
             run = futures[future]
-            steps, results, elapsed = future.result()
+            try:
+                steps, results, elapsed = future.result()
+            except RuntimeError as error:
+                print(error, flush=True)
+                continue
             returns = results.mean(axis=1)
             append_csv(
                 out / "curves.csv",
@@ -257,12 +266,13 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=0, help="step budget (default: the environment's, see ENVS)")
     parser.add_argument("--eval-freq", type=int, default=0, help="steps between evaluations (default: per environment)")
     parser.add_argument("--jobs", type=int, default=2, help="runs in parallel, one CPU thread each")
-    parser.add_argument("--out", default="benchmark_results")
+    parser.add_argument("--out", help="results folder (default: benchmark_results, or benchmark_results_quick)")
     parser.add_argument("--quick", action="store_true", help="CartPole-v1, 2 seeds, 20k steps: a few minutes")
     parser.add_argument("--report", action="store_true", help="only draw the figures and write the table")
     args = parser.parse_args()
     if args.quick:
         args.envs, args.seeds, args.steps, args.eval_freq = ["CartPole-v1"], 2, 20_000, 5_000
+    args.out = args.out or ("benchmark_results_quick" if args.quick else "benchmark_results")
     if not args.report:
         benchmark(args)
     print(report(Path(args.out)))

@@ -70,7 +70,7 @@ def prepare_storage(url: str, attempts: int = 10) -> None:
         try:
             optuna.storages.RDBStorage(url)
             return
-        except sqlalchemy.exc.SQLAlchemyError:
+        except (sqlalchemy.exc.SQLAlchemyError, optuna.exceptions.StorageInternalError):
             if attempt == attempts - 1:
                 raise
             time.sleep(random.uniform(0.1, 0.5))
@@ -81,8 +81,8 @@ def main(argv: list[str] | None = None) -> None:
     Run an rl_zoo3 command (``train``, ``enjoy``, ``plot_train``, ``plot_from_file``, ``all_plots``)
     with REINFORCE registered; every other rl_zoo3 algorithm stays available.
 
-    ``train --algo reinforce`` (or ``reinforce_mask``) without ``-conf`` / ``--conf-file`` reads the
-    hyperparameters shipped with this package.
+    ``train --algo reinforce`` (or ``reinforce_mask``) reads the hyperparameters shipped with this
+    package unless given a ``--conf-file``.
 
     :param argv: the command line without the program name (default: ``sys.argv[1:]``)
     """
@@ -92,8 +92,9 @@ def main(argv: list[str] | None = None) -> None:
     command, args = argv[0], argv[1:]
     register()
     algo = _option(args, "--algo")
-    if command == "train" and algo in ALGOS and not {"-conf", "--conf-file"} & set(args):
-        args += ["--conf-file", default_conf_file(algo)]
+    if command == "train" and algo in ALGOS:
+        # First, so that a --conf-file of the user's, however spelled, comes later and wins.
+        args = ["--conf-file", default_conf_file(algo), *args]
     storage = _option(args, "--storage")
     if command == "train" and storage is not None and "://" in storage:
         prepare_storage(storage)
