@@ -217,11 +217,12 @@ def report(out: Path) -> str:
     envs = list(dict.fromkeys(row["env"] for row in runs))
     lines = [
         "| env | algorithm | seeds | budget | final return (mean ± std) | best return (mean) "
-        "| steps to threshold (median; per seed) | reached | wall-clock per run (median) |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| steps to threshold (median; per seed) | reached | final >= threshold | wall-clock per run (median) |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for env in envs:
         figure, axes = plt.subplots(figsize=(7, 4.5))
+        target = threshold(env)
         for label in dict.fromkeys(row["label"] for row in runs if row["env"] == env):
             rows = [row for row in runs if row["env"] == env and row["label"] == label]
             by_seed: dict[str, dict[int, float]] = {}
@@ -238,12 +239,13 @@ def report(out: Path) -> str:
             per_seed = ", ".join("-" if r is None else f"{r // 1000}k" for r in reached)
             median_steps = np.median([np.inf if r is None else r for r in reached])
             median = "not reached" if np.isinf(median_steps) else f"{median_steps / 1000:g}k"
+            holds = "-" if target is None else f"{(finals >= target).sum()}/{len(rows)}"
+            wall_clock = np.median([float(row["wall_clock_s"]) for row in rows])
             lines.append(
                 f"| {env} | {label} | {len(rows)} | {int(rows[0]['budget']):,} | {finals.mean():.1f} ± {finals.std():.1f} "
                 f"| {np.mean([float(row['best_return']) for row in rows]):.1f} | {median}; {per_seed} "
-                f"| {len(hits)}/{len(rows)} | {np.median([float(row['wall_clock_s']) for row in rows]):.0f} s |"
+                f"| {len(hits)}/{len(rows)} | {holds} | {wall_clock:.0f} s |"
             )
-        target = threshold(env)
         if target is not None:
             axes.axhline(target, color="gray", linestyle="--", linewidth=1, label=f"threshold {target:g}")
         axes.set(title=f"{env}: greedy evaluation return (mean, min-max over seeds)", xlabel="environment steps")
