@@ -62,35 +62,35 @@ def floor_speed(env: VecEnv, steps: int, sample: Callable[[np.ndarray], th.Tenso
 
 
 def speed(args: argparse.Namespace) -> None:
-    speeds: dict[str, list[float]] = {name: [] for name in ALGORITHMS}
-    for repeat in range(args.repeats):
-        order = list(ALGORITHMS) if repeat % 2 == 0 else list(reversed(ALGORITHMS))
-        for name in order:
-            speeds[name].append(learn_speed(name, args, seed=repeat))
-        print(f"repeat {repeat}: " + ", ".join(f"{name} {speeds[name][-1]:.0f}" for name in ALGORITHMS), flush=True)
     env = make_vec_env(args.env, n_envs=args.n_envs, seed=0)
     policy = REINFORCE("MlpPolicy", env, n_steps=args.n_steps, device="cpu").policy
-    samplers = {
-        "forward": lambda obs: sample_actions(policy, policy.obs_to_tensor(obs)[0]),
-        "sb3": lambda obs: policy.get_distribution(policy.obs_to_tensor(obs)[0]).get_actions(),
+    measures: dict[str, Callable[[int], float]] = {
+        "REINFORCE learn": lambda seed: learn_speed("REINFORCE", args, seed),
+        "A2C learn": lambda seed: learn_speed("A2C", args, seed),
+        "VecEnv + policy forward (floor)": lambda seed: floor_speed(
+            env, args.steps, lambda obs: sample_actions(policy, policy.obs_to_tensor(obs)[0])
+        ),
+        "VecEnv + SB3 get_distribution().get_actions()": lambda seed: floor_speed(
+            env, args.steps, lambda obs: policy.get_distribution(policy.obs_to_tensor(obs)[0]).get_actions()
+        ),
+        "bare VecEnv, random actions": lambda seed: floor_speed(env, args.steps),
     }
-    random_floor = np.median([floor_speed(env, args.steps) for _ in range(args.repeats)])
-    forward_floor, sb3_floor = (
-        np.median([floor_speed(env, args.steps, samplers[name]) for _ in range(args.repeats)]) for name in samplers
-    )
-    ratios = np.array(speeds["REINFORCE"]) / np.array(speeds["A2C"])
-    reinforce = np.median(speeds["REINFORCE"])
+    speeds: dict[str, list[float]] = {name: [] for name in measures}
+    for repeat in range(args.repeats):
+        # Every repeat measures everything, in alternating order, so that ratios compare like with like.
+        for name in list(measures)[:: 1 if repeat % 2 == 0 else -1]:
+            speeds[name].append(measures[name](repeat))
+        print(f"repeat {repeat}: " + ", ".join(f"{name} {values[-1]:.0f}" for name, values in speeds.items()), flush=True)
+    reinforce = np.array(speeds["REINFORCE learn"])
+    versus_a2c = reinforce / np.array(speeds["A2C learn"])
+    versus_floor = np.array(speeds["VecEnv + policy forward (floor)"]) / reinforce
+    print(f"{args.env}, n_envs={args.n_envs}, n_steps={args.n_steps}, {args.steps} steps, {args.repeats} repeats")
+    for name, values in speeds.items():
+        print(f"  {name:48s} {np.median(values):8.0f} steps/s (median)")
     print(
-        f"{args.env}, n_envs={args.n_envs}, n_steps={args.n_steps}, {args.steps} steps, {args.repeats} repeats "
-        "(steps/s, median):\n"
-        f"  REINFORCE learn  {reinforce:8.0f}\n"
-        f"  A2C learn        {np.median(speeds['A2C']):8.0f}\n"
-        f"  REINFORCE / A2C  {np.median(ratios):8.2f}  (median of per-repeat ratios; min {ratios.min():.2f})\n"
-        f"  VecEnv + policy forward floor {forward_floor:8.0f}"
-        f"  (REINFORCE learn takes {forward_floor / reinforce:.2f}x its time)\n"
-        f"  VecEnv + SB3's get_distribution().get_actions() {sb3_floor:8.0f}\n"
-        f"  bare VecEnv, random actions   {random_floor:8.0f}"
+        f"  REINFORCE / A2C steps per second: median of per-repeat ratios {np.median(versus_a2c):.2f} (min {versus_a2c.min():.2f})"
     )
+    print(f"  REINFORCE learn time / floor time: median {np.median(versus_floor):.2f} (max {versus_floor.max():.2f})")
 
 
 def profile(args: argparse.Namespace) -> None:
@@ -115,7 +115,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--env", default="CartPole-v1")
     parser.add_argument("--n-envs", type=int, default=1)
-    parser.add_argument("--n-steps", type=int, default=512)
+    parser.add_argument("--n-steps", type=int, default=1024)
     parser.add_argument("--steps", type=int, default=20_000)
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--profile", action="store_true", help="profile one REINFORCE run instead")
