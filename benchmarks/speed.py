@@ -87,9 +87,8 @@ def speed(args: argparse.Namespace) -> None:
     print(f"{args.env}, n_envs={args.n_envs}, n_steps={args.n_steps}, {args.steps} steps, {args.repeats} repeats")
     for name, values in speeds.items():
         print(f"  {name:48s} {np.median(values):8.0f} steps/s (median)")
-    print(
-        f"  REINFORCE / A2C steps per second: median of per-repeat ratios {np.median(versus_a2c):.2f} (min {versus_a2c.min():.2f})"
-    )
+    ratio = f"median of per-repeat ratios {np.median(versus_a2c):.2f} (min {versus_a2c.min():.2f})"
+    print(f"  REINFORCE / A2C steps per second: {ratio}")
     print(f"  REINFORCE learn time / floor time: median {np.median(versus_floor):.2f} (max {versus_floor.max():.2f})")
 
 
