@@ -18,6 +18,7 @@ def policy_for(env: gym.Env, **kwargs):
 def sample_one_observation(env_id: str, **kwargs) -> tuple[np.ndarray, th.distributions.Distribution]:
     """Sample N_SAMPLES actions for one random observation, and return them with the policy's distribution there."""
     env = gym.make(env_id)
+    env.observation_space.seed(1)
     policy = policy_for(env, **kwargs)
     obs = policy.obs_to_tensor(env.observation_space.sample()[None])[0]
     th.manual_seed(0)
