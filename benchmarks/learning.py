@@ -11,7 +11,7 @@ Results go to ``<out>/curves.csv`` (one row per evaluation) and ``<out>/runs.csv
 runs already in ``runs.csv`` are skipped, so an interrupted invocation resumes. ``--report`` (implied
 at the end of every invocation) draws ``<out>/<env>.png`` and writes ``<out>/table.md``.
 
-    python benchmarks/learning.py --quick                       # a few minutes: CartPole, 2 seeds, 20k steps
+    python benchmarks/learning.py --quick                       # under a minute: CartPole, 2 seeds, 20k steps
     python benchmarks/learning.py --envs CartPole-v1 --seeds 10 --out docs/benchmark
     python benchmarks/learning.py --mode options --envs CartPole-v1 --seeds 5 --out docs/benchmark/options
     python benchmarks/learning.py --report --out docs/benchmark
@@ -271,7 +271,7 @@ def main() -> None:
     parser.add_argument("--eval-freq", type=int, default=0, help="steps between evaluations (default: per environment)")
     parser.add_argument("--jobs", type=int, default=2, help="runs in parallel, one CPU thread each")
     parser.add_argument("--out", help="results folder (default: benchmark_results, or benchmark_results_quick)")
-    parser.add_argument("--quick", action="store_true", help="CartPole-v1, 2 seeds, 20k steps: a few minutes")
+    parser.add_argument("--quick", action="store_true", help="CartPole-v1, 2 seeds, 20k steps: under a minute")
     parser.add_argument("--report", action="store_true", help="only draw the figures and write the table")
     args = parser.parse_args()
     if args.quick:
