@@ -356,6 +356,7 @@ class REINFORCE(OnPolicyAlgorithm):
         max_norm = float("inf") if self.max_grad_norm is None else self.max_grad_norm
         grad_norm = th.nn.utils.clip_grad_norm_(self.policy.parameters(), max_norm)
         self.policy.optimizer.step()
+        approx_kl = self._approx_kl(data, log_prob.detach())
 
         self._n_updates += 1
         self.logger.record("train/n_updates", self._n_updates, exclude="tensorboard")
@@ -364,6 +365,8 @@ class REINFORCE(OnPolicyAlgorithm):
         self.logger.record("train/grad_norm", grad_norm.item())
         self.logger.record("train/n_episodes", batch.n_episodes)
         self.logger.record("train/batch_steps", self.rollout_buffer.buffer_size)
+        self.logger.record("train/mean_episode_length", self.rollout_buffer.buffer_size / max(batch.n_episodes, 1))
+        self.logger.record("train/approx_kl", approx_kl)
         self.logger.record("train/weights_mean", float(np.mean(batch.weights)))
         self.logger.record("train/weights_std", float(np.std(batch.weights)))
         if values is not None:
@@ -374,6 +377,20 @@ class REINFORCE(OnPolicyAlgorithm):
             )
         if hasattr(self.policy, "log_std"):
             self.logger.record("train/std", th.exp(self.policy.log_std).mean().item())
+
+    def _approx_kl(self, data: RolloutBufferSamples, old_log_prob: th.Tensor) -> float:
+        """
+        How far the update moved the policy: ``KL(pi_old || pi_new)`` averaged over the batch's states,
+        estimated on the batch's own actions with ``E_old[(r - 1) - log r]``, ``r = pi_new / pi_old``
+        (Schulman's unbiased, non-negative estimator).
+
+        :param data: the batch, whose actions were drawn from ``pi_old``
+        :param old_log_prob: ``log pi_old(a_t|s_t)`` of the batch's actions
+        :return: the estimate
+        """
+        with th.no_grad():
+            log_ratio = self._evaluate_actions(data)[0] - old_log_prob
+            return th.mean(th.exp(log_ratio) - 1 - log_ratio).item()
 
     def learn(
         self: SelfREINFORCE,
