@@ -139,6 +139,11 @@ class EpisodicBufferMixin:
             normalize=normalize,
             values=self.values[used],
         )
+        if not (np.isfinite(result.advantages).all() and np.isfinite(result.returns[mask]).all()):
+            raise ValueError(
+                "env: the batch's returns are not finite numbers (float32 overflow of large rewards, or a "
+                "non-finite value estimate); scale the rewards, e.g. with stable_baselines3's VecNormalize"
+            )
         self.advantages[used] = result.advantages
         self.returns[used] = result.returns
 

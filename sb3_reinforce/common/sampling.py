@@ -12,17 +12,27 @@ def sample_actions(policy: ActorCriticPolicy, obs: th.Tensor) -> th.Tensor:
     For Categorical and diagonal Gaussian policies it samples from the action network's output
     directly, without building a ``torch.distributions`` object (whose construction, argument
     validation and ``multinomial`` call cost more than the network's forward pass on small batches);
-    other distributions (MultiCategorical, Bernoulli, gSDE, squashed) go through ``get_distribution``.
+    other distributions (MultiCategorical, Bernoulli, gSDE, squashed) and policies that override how
+    the actor's distribution is computed go through ``get_distribution``.
 
     :param policy: the policy
     :param obs: the observations, as a tensor (batch first)
     :return: the sampled actions
     """
-    if type(policy.action_dist) not in (CategoricalDistribution, DiagGaussianDistribution):
+    if type(policy.action_dist) not in (CategoricalDistribution, DiagGaussianDistribution) or _overrides_actor(policy):
         return policy.get_distribution(obs).get_actions()
-    features = policy.extract_features(obs, policy.pi_features_extractor)
+    # The actor's features, as get_distribution computes them, whether or not the critic shares the extractor.
+    features = super(ActorCriticPolicy, policy).extract_features(obs, policy.pi_features_extractor)
     output = policy.action_net(policy.mlp_extractor.forward_actor(features))
     if isinstance(policy.action_dist, CategoricalDistribution):
         # Gumbel-max: argmax_i (logit_i + Gumbel noise_i) ~ softmax(logits), and -log(E) is Gumbel for E ~ Exp(1).
         return th.argmax(output - th.log(th.empty_like(output).exponential_()), dim=-1)
     return output + th.exp(policy.log_std) * th.randn_like(output)
+
+
+def _overrides_actor(policy: ActorCriticPolicy) -> bool:
+    """Whether the policy's class changes a method that ``get_distribution`` relies on."""
+    return any(
+        getattr(type(policy), name) is not getattr(ActorCriticPolicy, name)
+        for name in ("get_distribution", "_get_action_dist_from_latent")
+    )

@@ -1,6 +1,8 @@
+import os
 import warnings
 from typing import Any, ClassVar, TypeVar
 
+import gymnasium as gym
 import numpy as np
 import torch as th
 from gymnasium import spaces
@@ -18,6 +20,7 @@ from sb3_reinforce.common.buffers import (
     EpisodicRolloutBuffer,
     episodes_per_rollout,
 )
+from sb3_reinforce.common.checks import check_bool, check_int, check_number, check_type
 from sb3_reinforce.common.sampling import sample_actions
 from sb3_reinforce.common.weights import BASELINES
 from sb3_reinforce.reinforce.policies import CnnPolicy, MlpPolicy, MultiInputPolicy
@@ -88,6 +91,10 @@ class REINFORCE(OnPolicyAlgorithm):
         instead of action noise exploration (default: False)
     :param sde_sample_freq: Sample a new noise matrix every n steps when using gSDE
         Default: -1 (only sample at the beginning of the rollout)
+    :param max_episode_length: The longest episode REINFORCE waits for: a training episode that runs
+        longer raises a ``ValueError`` (a return is known only once its episode ends, so an env whose
+        episodes never end would keep ``learn()`` and the buffer growing forever). Give such an env a time
+        limit with ``gymnasium.wrappers.TimeLimit``, or raise this bound for tasks with longer episodes.
     :param rollout_buffer_class: Rollout buffer class to use, a subclass of
         :class:`~sb3_reinforce.common.buffers.EpisodicBufferMixin`. If ``None``, it will be automatically
         selected.
@@ -141,6 +148,7 @@ class REINFORCE(OnPolicyAlgorithm):
         normalize_advantage: bool = True,
         use_sde: bool = False,
         sde_sample_freq: int = -1,
+        max_episode_length: int = 100_000,
         rollout_buffer_class: type[EpisodicBufferMixin] | None = None,
         rollout_buffer_kwargs: dict[str, Any] | None = None,
         stats_window_size: int = 100,
@@ -151,22 +159,43 @@ class REINFORCE(OnPolicyAlgorithm):
         device: th.device | str = "auto",
         _init_setup_model: bool = True,
     ):
-        _check_hyperparameters(
+        if not (isinstance(policy, str) or (isinstance(policy, type) and issubclass(policy, BasePolicy))):
+            names = ", ".join(self.policy_aliases)
+            raise TypeError(f"policy must be a policy name ({names}) or a policy class; got {policy!r}")
+        if not (env is None or isinstance(env, (str, gym.Env, VecEnv))):
+            raise TypeError(f"env must be a gymnasium.Env, a VecEnv, a registered env id or None; got {env!r}")
+        check_bool("_init_setup_model", _init_setup_model)
+        check_hyperparameters(
+            learning_rate=learning_rate,
             n_steps=n_steps,
             gamma=gamma,
-            baseline=baseline,
             reward_to_go=reward_to_go,
+            baseline=baseline,
             exact_discounted_gradient=exact_discounted_gradient,
+            ent_coef=ent_coef,
             vf_coef=vf_coef,
             max_grad_norm=max_grad_norm,
+            normalize_advantage=normalize_advantage,
+            use_sde=use_sde,
+            sde_sample_freq=sde_sample_freq,
+            max_episode_length=max_episode_length,
             rollout_buffer_class=rollout_buffer_class,
+            rollout_buffer_kwargs=rollout_buffer_kwargs,
+            stats_window_size=stats_window_size,
+            tensorboard_log=tensorboard_log,
+            policy_kwargs=policy_kwargs,
+            verbose=verbose,
+            seed=seed,
+            device=device,
         )
+        _warn_meaningless(baseline, reward_to_go, exact_discounted_gradient, vf_coef)
         if use_sde and not self.supports_sde:
             raise ValueError(f"use_sde: {type(self).__name__} has discrete actions only, gSDE does not apply; got True")
         super().__init__(
             policy,
             env,
-            learning_rate=learning_rate,
+            # SB3's schedules, Python's random and deque take Python numbers, not numpy scalars.
+            learning_rate=learning_rate if callable(learning_rate) else float(learning_rate),
             n_steps=n_steps,
             gamma=gamma,
             gae_lambda=1.0,
@@ -177,12 +206,12 @@ class REINFORCE(OnPolicyAlgorithm):
             sde_sample_freq=sde_sample_freq,
             rollout_buffer_class=rollout_buffer_class,  # type: ignore[arg-type]
             rollout_buffer_kwargs=rollout_buffer_kwargs,
-            stats_window_size=stats_window_size,
+            stats_window_size=int(stats_window_size),
             tensorboard_log=tensorboard_log,
             policy_kwargs=policy_kwargs,
             verbose=verbose,
             device=device,
-            seed=seed,
+            seed=None if seed is None else int(seed),
             _init_setup_model=False,
         )
         if self.env is not None and not isinstance(self.action_space, self.supported_action_spaces):
@@ -195,6 +224,7 @@ class REINFORCE(OnPolicyAlgorithm):
         self.baseline = baseline
         self.exact_discounted_gradient = exact_discounted_gradient
         self.normalize_advantage = normalize_advantage
+        self.max_episode_length = max_episode_length
         # Mean episode length of the last batch: sets the number of episodes of the next one.
         self._mean_episode_length: float | None = None
 
@@ -202,6 +232,31 @@ class REINFORCE(OnPolicyAlgorithm):
             self._setup_model()
 
     def _setup_model(self) -> None:
+        # After load, check what was restored (custom_objects and keyword arguments included) as the
+        # constructor checks what it is given.
+        check_hyperparameters(
+            learning_rate=self.learning_rate,
+            n_steps=self.n_steps,
+            gamma=self.gamma,
+            reward_to_go=self.reward_to_go,
+            baseline=self.baseline,
+            exact_discounted_gradient=self.exact_discounted_gradient,
+            ent_coef=self.ent_coef,
+            vf_coef=self.vf_coef,
+            max_grad_norm=self.max_grad_norm,
+            normalize_advantage=self.normalize_advantage,
+            use_sde=self.use_sde,
+            sde_sample_freq=self.sde_sample_freq,
+            max_episode_length=self.max_episode_length,
+            rollout_buffer_class=self.rollout_buffer_class,
+            rollout_buffer_kwargs=self.rollout_buffer_kwargs,
+            stats_window_size=self._stats_window_size,
+            tensorboard_log=self.tensorboard_log,
+            policy_kwargs=self.policy_kwargs,
+            verbose=self.verbose,
+            seed=self.seed,
+            device=self.device,
+        )
         if self.rollout_buffer_class is None:
             flat, dict_ = self.rollout_buffer_classes
             self.rollout_buffer_class = dict_ if isinstance(self.observation_space, spaces.Dict) else flat  # type: ignore[assignment]
@@ -267,10 +322,13 @@ class REINFORCE(OnPolicyAlgorithm):
         callback.on_rollout_start()
 
         no_values = th.zeros(env.num_envs)
-        n_episodes = episodes_per_rollout(n_rollout_steps, env.num_envs, self._mean_episode_length)
+        # The last batch of learn() is sized to the steps left (it still holds at least one episode per env).
+        steps_left = -(-(self._total_timesteps - self.num_timesteps) // env.num_envs)
+        n_episodes = episodes_per_rollout(max(min(n_rollout_steps, steps_left), 1), env.num_envs, self._mean_episode_length)
         # Every env starts an episode of the batch; an env whose episode ends starts the next one while
         # the batch has episodes left to start, and is out of the batch otherwise.
         in_batch = np.ones(env.num_envs, dtype=bool)
+        episode_lengths = np.zeros(env.num_envs, dtype=np.int64)
         started, batch_steps, n_steps = env.num_envs, 0, 0
         while in_batch.any():
             if self.use_sde and self.sde_sample_freq > 0 and n_steps % self.sde_sample_freq == 0:
@@ -279,7 +337,8 @@ class REINFORCE(OnPolicyAlgorithm):
             with th.no_grad():
                 obs_tensor = obs_as_tensor(self._last_obs, self.device)  # type: ignore[arg-type]
                 actions_tensor, values, buffer_kwargs = self._sample_actions(obs_tensor, env)
-            actions = actions_tensor.cpu().numpy()
+            # As SB3's policies do: a Box action of any shape, whatever the distribution's flat output.
+            actions = actions_tensor.cpu().numpy().reshape((-1, *self.action_space.shape))
 
             env_actions = actions
             if isinstance(self.action_space, spaces.Box):
@@ -297,6 +356,8 @@ class REINFORCE(OnPolicyAlgorithm):
 
             self._update_info_buffer(infos, dones)
             n_steps += 1
+            episode_lengths += in_batch
+            self._check_step(rewards, episode_lengths, in_batch)
 
             if isinstance(self.action_space, spaces.Discrete):
                 actions = actions.reshape(-1, 1)
@@ -316,6 +377,7 @@ class REINFORCE(OnPolicyAlgorithm):
             n_new = min(len(ended), n_episodes - started)
             started += n_new
             in_batch[ended[n_new:]] = False
+            episode_lengths[dones] = 0
             self._last_obs = new_obs  # type: ignore[assignment]
             self._last_episode_starts = dones
 
@@ -323,6 +385,42 @@ class REINFORCE(OnPolicyAlgorithm):
         callback.update_locals(locals())
         callback.on_rollout_end()
         return True
+
+    def _check_step(self, rewards: np.ndarray, episode_lengths: np.ndarray, in_batch: np.ndarray) -> None:
+        """
+        Stop a rollout that cannot give a batch: a reward that is not a finite number (it would make every
+        return and then the policy NaN), or an episode longer than ``max_episode_length`` (an env whose
+        episodes never end).
+
+        :param rewards: the rewards of the step, one per env
+        :param episode_lengths: the length so far of every env's episode in the batch
+        :param in_batch: which envs' steps belong to the batch
+        """
+        bad = np.flatnonzero(~np.isfinite(rewards) & in_batch)
+        if len(bad) > 0:
+            raise ValueError(
+                f"env: env {bad[0]} returned the reward {rewards[bad[0]]} at step {self.num_timesteps} "
+                "(counted over all envs); REINFORCE needs finite rewards. Wrap the env in "
+                "stable_baselines3.common.vec_env.VecCheckNan(env, raise_exception=True) to find the action "
+                "or observation that causes it."
+            )
+        too_long = np.flatnonzero(episode_lengths > self.max_episode_length)
+        if len(too_long) > 0:
+            raise ValueError(
+                f"env: an episode of env {too_long[0]} ran past max_episode_length={self.max_episode_length} steps "
+                "without ending. REINFORCE learns from whole episodes, and an episode's return is known only "
+                "once it ends: give the env a time limit (gymnasium.wrappers.TimeLimit(env, max_episode_steps=...), "
+                "or max_episode_steps in gymnasium.make / make_vec_env's env_kwargs), or raise max_episode_length "
+                "if its episodes are that long."
+            )
+
+    def _update_current_progress_remaining(self, num_timesteps: int, total_timesteps: int) -> None:
+        """
+        As SB3's, kept in [0, 1]: the last batch ends with its last episode, after ``total_timesteps``,
+        and a schedule must never see progress below 0 (a linear learning rate would turn negative).
+        """
+        super()._update_current_progress_remaining(num_timesteps, total_timesteps)
+        self._current_progress_remaining = min(max(self._current_progress_remaining, 0.0), 1.0)
 
     def train(self) -> None:
         """
@@ -411,32 +509,78 @@ class REINFORCE(OnPolicyAlgorithm):
         )
 
 
-def _check_hyperparameters(
-    n_steps: int,
-    gamma: float,
-    baseline: str | None,
-    reward_to_go: bool,
-    exact_discounted_gradient: bool,
-    vf_coef: float | None,
-    max_grad_norm: float | None,
-    rollout_buffer_class: type | None,
+def check_hyperparameters(
+    learning_rate: Any,
+    n_steps: Any,
+    gamma: Any,
+    reward_to_go: Any,
+    baseline: Any,
+    exact_discounted_gradient: Any,
+    ent_coef: Any,
+    vf_coef: Any,
+    max_grad_norm: Any,
+    normalize_advantage: Any,
+    use_sde: Any,
+    sde_sample_freq: Any,
+    max_episode_length: Any,
+    rollout_buffer_class: Any,
+    rollout_buffer_kwargs: Any,
+    stats_window_size: Any,
+    tensorboard_log: Any,
+    policy_kwargs: Any,
+    verbose: Any,
+    seed: Any,
+    device: Any,
 ) -> None:
-    """Raise a ``ValueError`` naming the parameter for every value REINFORCE cannot use."""
+    """
+    Check the hyperparameters of :class:`REINFORCE` (as given to the constructor or restored by ``load``):
+    a ``TypeError`` for a value of the wrong type, a ``ValueError`` for one out of range, each naming
+    the parameter, what it got and what it accepts. The parameters are the constructor's.
+    """
+    if not callable(learning_rate):
+        try:
+            check_number("learning_rate", learning_rate, low=0)
+        except (TypeError, ValueError) as error:
+            raise type(error)(f"{error}; or a schedule: a callable of the progress remaining (1 to 0)") from None
+    check_int("n_steps", n_steps, low=1)
+    check_number("gamma", gamma, low=0, high=1)
+    check_bool("reward_to_go", reward_to_go)
     if baseline not in BASELINES:
         raise ValueError(f"baseline must be one of {', '.join(map(repr, BASELINES))}; got {baseline!r}")
-    if isinstance(gamma, bool) or not isinstance(gamma, (int, float)) or not 0.0 <= gamma <= 1.0:
-        raise ValueError(f"gamma must be a number in [0, 1]; got {gamma!r}")
-    if isinstance(n_steps, bool) or not isinstance(n_steps, (int, np.integer)) or n_steps < 1:
-        raise ValueError(f"n_steps must be a positive integer; got {n_steps!r}")
-    if max_grad_norm is not None and not max_grad_norm > 0:
-        raise ValueError(f"max_grad_norm must be a positive number or None; got {max_grad_norm!r}")
+    check_bool("exact_discounted_gradient", exact_discounted_gradient)
+    check_number("ent_coef", ent_coef, low=0)
+    check_number("vf_coef", vf_coef, low=0, allow_none=True)
+    check_number("max_grad_norm", max_grad_norm, low=0, low_inclusive=False, allow_none=True)
+    check_bool("normalize_advantage", normalize_advantage)
+    check_bool("use_sde", use_sde)
+    check_int("sde_sample_freq", sde_sample_freq, low=1, also=(-1,))
+    check_int("max_episode_length", max_episode_length, low=1)
     if rollout_buffer_class is not None and not (
         isinstance(rollout_buffer_class, type) and issubclass(rollout_buffer_class, EpisodicBufferMixin)
     ):
         raise ValueError(
             "rollout_buffer_class must be a subclass of sb3_reinforce.common.buffers.EpisodicBufferMixin "
-            f"(whole-episode batches); got {rollout_buffer_class!r}"
+            f"(whole-episode batches) or None; got {rollout_buffer_class!r}"
         )
+    check_type("rollout_buffer_kwargs", rollout_buffer_kwargs, dict, "a dict", allow_none=True)
+    check_int("stats_window_size", stats_window_size, low=1)
+    check_type("tensorboard_log", tensorboard_log, (str, os.PathLike), "a folder path", allow_none=True)
+    check_type("policy_kwargs", policy_kwargs, dict, "a dict", allow_none=True)
+    check_int("verbose", verbose, low=0, high=2)
+    check_int("seed", seed, low=0, high=2**32 - 1, allow_none=True)
+    if isinstance(device, str) and device == "auto":
+        return
+    check_type("device", device, (str, th.device), "'auto' or a torch device")
+    try:
+        th.device(device)
+    except RuntimeError:
+        raise ValueError(f"device must be 'auto' or a torch device ('cpu', 'cuda', 'cuda:1', ...); got {device!r}") from None
+
+
+def _warn_meaningless(
+    baseline: str | None, reward_to_go: bool, exact_discounted_gradient: bool, vf_coef: float | None
+) -> None:
+    """Warn about options that have no effect with the others given."""
     if vf_coef is not None and baseline != "value":
         warnings.warn(
             f"vf_coef={vf_coef} has no effect: the value loss is trained only with baseline='value' (baseline={baseline!r})",

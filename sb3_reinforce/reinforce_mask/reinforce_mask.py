@@ -56,8 +56,6 @@ class MaskableREINFORCE(REINFORCE):
     def _setup_model(self) -> None:
         if not (isinstance(self.policy_class, type) and issubclass(self.policy_class, MaskableActorCriticPolicy)):
             raise ValueError(f"policy: MaskableREINFORCE needs a MaskableActorCriticPolicy; got {self.policy_class}")
-        if self.env is not None:
-            self._check_masking_supported(self.env)
         # SB3's setup passes use_sde to the policy, which maskable policies do not take.
         policy_class = self.policy_class
 

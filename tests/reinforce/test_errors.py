@@ -1,28 +1,121 @@
 import gymnasium as gym
+import numpy as np
 import pytest
+from sb3_contrib.common.envs import InvalidActionEnvDiscrete
 from stable_baselines3.common.buffers import RolloutBuffer
+from stable_baselines3.common.env_util import make_vec_env
+from stable_baselines3.common.envs import IdentityEnvBox
 
-from sb3_reinforce import REINFORCE
+from sb3_reinforce import REINFORCE, MaskableREINFORCE
 from sb3_reinforce.common.buffers import EpisodicRolloutBuffer
+
+# (keyword arguments, exception, message): every constructor parameter, wrong types and values out of range.
+BAD_HYPERPARAMETERS = [
+    (dict(policy=3), TypeError, r"policy must be a policy name \(MlpPolicy, CnnPolicy, MultiInputPolicy\) .*; got 3"),
+    (dict(policy=dict), TypeError, r"policy must be a policy name"),
+    (dict(env=3.0), TypeError, r"env must be a gymnasium.Env, a VecEnv, a registered env id or None; got 3.0"),
+    (dict(learning_rate=-1), ValueError, r"learning_rate must be a number >= 0; got -1; or a schedule"),
+    (dict(learning_rate="0.01"), TypeError, r"learning_rate must be a number >= 0; got '0.01'"),
+    (dict(learning_rate=float("nan")), ValueError, r"learning_rate must be a number >= 0; got nan"),
+    (dict(n_steps=0), ValueError, r"n_steps must be an integer >= 1; got 0"),
+    (dict(n_steps=-5), ValueError, r"n_steps must be an integer >= 1; got -5"),
+    (dict(n_steps=2.5), TypeError, r"n_steps must be an integer >= 1; got 2.5"),
+    (dict(n_steps=True), TypeError, r"n_steps must be an integer >= 1; got True"),
+    (dict(gamma=1.5), ValueError, r"gamma must be a number in \[0, 1\]; got 1.5"),
+    (dict(gamma=-0.1), ValueError, r"gamma must be a number in \[0, 1\]; got -0.1"),
+    (dict(gamma="0.99"), TypeError, r"gamma must be a number in \[0, 1\]; got '0.99'"),
+    (dict(reward_to_go="False"), TypeError, r"reward_to_go must be True or False; got 'False'"),
+    (dict(reward_to_go=0), TypeError, r"reward_to_go must be True or False; got 0"),
+    (dict(baseline="median"), ValueError, r"baseline must be one of None, 'mean', 'leave_one_out', 'value'; got 'median'"),
+    (dict(baseline="Value"), ValueError, r"baseline must be one of"),
+    (dict(exact_discounted_gradient="yes"), TypeError, r"exact_discounted_gradient must be True or False; got 'yes'"),
+    (dict(ent_coef=-1), ValueError, r"ent_coef must be a number >= 0; got -1"),
+    (dict(ent_coef="0.01"), TypeError, r"ent_coef must be a number >= 0; got '0.01'"),
+    (dict(ent_coef=None), TypeError, r"ent_coef must be a number >= 0; got None"),
+    (dict(ent_coef=float("inf")), ValueError, r"ent_coef must be a number >= 0; got inf"),
+    (dict(vf_coef=-1, baseline="value"), ValueError, r"vf_coef must be a number >= 0 or None; got -1"),
+    (dict(vf_coef="x", baseline="value"), TypeError, r"vf_coef must be a number >= 0 or None; got 'x'"),
+    (dict(max_grad_norm=0.0), ValueError, r"max_grad_norm must be a number > 0 or None; got 0.0"),
+    (dict(max_grad_norm="1"), TypeError, r"max_grad_norm must be a number > 0 or None; got '1'"),
+    (dict(normalize_advantage="no"), TypeError, r"normalize_advantage must be True or False; got 'no'"),
+    (dict(use_sde="yes"), TypeError, r"use_sde must be True or False; got 'yes'"),
+    (dict(sde_sample_freq=0), ValueError, r"sde_sample_freq must be an integer >= 1, or -1; got 0"),
+    (dict(sde_sample_freq=2.5), TypeError, r"sde_sample_freq must be an integer >= 1, or -1; got 2.5"),
+    (dict(max_episode_length=0), ValueError, r"max_episode_length must be an integer >= 1; got 0"),
+    (dict(max_episode_length=None), TypeError, r"max_episode_length must be an integer >= 1; got None"),
+    (
+        dict(rollout_buffer_class=RolloutBuffer),
+        ValueError,
+        r"rollout_buffer_class must be a subclass of .*EpisodicBufferMixin",
+    ),
+    (dict(rollout_buffer_kwargs=[]), TypeError, r"rollout_buffer_kwargs must be a dict or None; got \[\]"),
+    (dict(stats_window_size=0), ValueError, r"stats_window_size must be an integer >= 1; got 0"),
+    (dict(stats_window_size=1.5), TypeError, r"stats_window_size must be an integer >= 1; got 1.5"),
+    (dict(tensorboard_log=1), TypeError, r"tensorboard_log must be a folder path or None; got 1"),
+    (dict(policy_kwargs="dict(net_arch=[8])"), TypeError, r"policy_kwargs must be a dict or None; got 'dict"),
+    (dict(verbose=3), ValueError, r"verbose must be an integer in \[0, 2\]; got 3"),
+    (dict(verbose="1"), TypeError, r"verbose must be an integer in \[0, 2\]; got '1'"),
+    (dict(seed=-1), ValueError, r"seed must be an integer in \[0, 4294967295\] or None; got -1"),
+    (dict(seed=1.5), TypeError, r"seed must be an integer in \[0, 4294967295\] or None; got 1.5"),
+    (dict(device="gpu"), ValueError, r"device must be 'auto' or a torch device .*; got 'gpu'"),
+    (dict(device=0.5), TypeError, r"device must be 'auto' or a torch device; got 0.5"),
+    (dict(_init_setup_model="yes"), TypeError, r"_init_setup_model must be True or False; got 'yes'"),
+]
+
+
+def arguments(algo: type[REINFORCE], kwargs: dict) -> dict:
+    env = make_vec_env(lambda: InvalidActionEnvDiscrete(dim=4, n_invalid_actions=1, ep_length=5), n_envs=1)
+    return {"policy": "MlpPolicy", "env": env, **kwargs}
+
+
+@pytest.mark.parametrize("algo", [REINFORCE, MaskableREINFORCE])
+@pytest.mark.parametrize("kwargs, exception, message", BAD_HYPERPARAMETERS)
+def test_bad_hyperparameters(algo, kwargs, exception, message):
+    if algo is MaskableREINFORCE and "use_sde" in kwargs:
+        pytest.skip("MaskableREINFORCE has discrete actions only (tested below)")
+    with pytest.raises(exception, match=message):
+        algo(**arguments(algo, kwargs))
+
+
+@pytest.mark.parametrize("algo", [REINFORCE, MaskableREINFORCE])
+def test_numpy_scalars_are_numbers(algo):
+    kwargs = dict(
+        learning_rate=np.float32(0.01),
+        n_steps=np.int64(16),
+        gamma=np.float32(0.99),
+        reward_to_go=np.bool_(True),
+        ent_coef=np.float64(0.01),
+        max_grad_norm=np.float16(0.5),
+        normalize_advantage=np.bool_(False),
+        stats_window_size=np.int32(10),
+        seed=np.int64(3),
+    )
+    model = algo(**arguments(algo, kwargs)).learn(20)
+    assert model.gamma == pytest.approx(0.99) and model.seed == 3
+
+
+def test_masked_use_sde_is_refused():
+    with pytest.raises(ValueError, match=r"use_sde: MaskableREINFORCE has discrete actions only"):
+        MaskableREINFORCE(**arguments(MaskableREINFORCE, dict(use_sde=True)))
 
 
 @pytest.mark.parametrize(
-    "kwargs, message",
+    "custom_objects, exception, message",
     [
-        (dict(baseline="median"), r"baseline must be one of None, 'mean', 'leave_one_out', 'value'; got 'median'"),
-        (dict(baseline="Value"), r"baseline must be one of"),
-        (dict(gamma=1.5), r"gamma must be a number in \[0, 1\]; got 1.5"),
-        (dict(gamma=-0.1), r"gamma must be a number in \[0, 1\]"),
-        (dict(n_steps=0), r"n_steps must be a positive integer; got 0"),
-        (dict(n_steps=-5), r"n_steps must be a positive integer"),
-        (dict(n_steps=2.5), r"n_steps must be a positive integer"),
-        (dict(max_grad_norm=0.0), r"max_grad_norm must be a positive number or None"),
-        (dict(rollout_buffer_class=RolloutBuffer), r"rollout_buffer_class must be a subclass of .*EpisodicBufferMixin"),
+        ({"baseline": "median"}, ValueError, r"baseline must be one of .*; got 'median'"),
+        ({"gamma": 2.0}, ValueError, r"gamma must be a number in \[0, 1\]; got 2.0"),
+        ({"normalize_advantage": "no"}, TypeError, r"normalize_advantage must be True or False; got 'no'"),
+        ({"learning_rate": -0.1}, ValueError, r"learning_rate must be a number >= 0; got -0.1"),
+        ({"n_steps": 0}, ValueError, r"n_steps must be an integer >= 1; got 0"),
     ],
 )
-def test_bad_hyperparameters(kwargs, message):
-    with pytest.raises(ValueError, match=message):
-        REINFORCE("MlpPolicy", "CartPole-v1", **kwargs)
+def test_load_checks_what_it_restores(tmp_path, custom_objects, exception, message):
+    REINFORCE("MlpPolicy", "CartPole-v1", n_steps=16).save(tmp_path / "model")
+    with pytest.raises(exception, match=message):
+        REINFORCE.load(tmp_path / "model", custom_objects=custom_objects)
+    # keyword arguments of load too
+    with pytest.raises(exception, match=message):
+        REINFORCE.load(tmp_path / "model", **custom_objects)
 
 
 class TupleActionEnv(gym.Env):
@@ -41,6 +134,8 @@ def test_unsupported_action_space():
         ValueError, match=r"env: REINFORCE supports the action spaces Box, Discrete, MultiDiscrete, MultiBinary, got Tuple"
     ):
         REINFORCE("MlpPolicy", TupleActionEnv())
+    with pytest.raises(ValueError, match=r"env: MaskableREINFORCE supports the action spaces Discrete, .*got Box"):
+        MaskableREINFORCE("MlpPolicy", IdentityEnvBox())
 
 
 def test_meaningless_combinations_warn():

@@ -144,3 +144,109 @@ def test_stop_training_callback_stops_mid_rollout():
     # the first batch holds two episodes: the rollout is stopped after the first one, and nothing is trained
     model.learn(100_000, callback=StopTrainingOnMaxEpisodes(max_episodes=1))
     assert model.num_timesteps < 500 and model._n_updates == 0
+
+
+class EndlessEnv(gym.Env):
+    """An env whose episodes never end: no termination, no time limit."""
+
+    observation_space = gym.spaces.Box(-1, 1, (2,))
+    action_space = gym.spaces.Discrete(2)
+
+    def reset(self, *, seed=None, options=None):
+        return np.zeros(2, dtype=np.float32), {}
+
+    def step(self, action):
+        return np.zeros(2, dtype=np.float32), 1.0, False, False, {}
+
+
+def test_endless_episodes_raise_a_clear_error():
+    model = REINFORCE("MlpPolicy", EndlessEnv(), n_steps=64, max_episode_length=300)
+    with pytest.raises(ValueError, match=r"env: an episode of env 0 ran past max_episode_length=300 steps .*TimeLimit"):
+        model.learn(2000)
+    assert model.num_timesteps == 301
+    # the fix the message names works
+    model = REINFORCE("MlpPolicy", gym.wrappers.TimeLimit(EndlessEnv(), max_episode_steps=300), n_steps=64)
+    model.learn(2000)
+    assert model._n_updates > 0
+
+
+class RewardFrom(gym.Wrapper):
+    """Gives ``reward`` from the env's ``step``-th step on (counted over episodes)."""
+
+    def __init__(self, env: gym.Env, step: int, reward: float):
+        super().__init__(env)
+        self.steps, self.at, self.reward = 0, step, reward
+
+    def step(self, action):
+        obs, reward, terminated, truncated, info = self.env.step(action)
+        self.steps += 1
+        return obs, self.reward if self.steps >= self.at else reward, terminated, truncated, info
+
+
+@pytest.mark.parametrize("reward", [np.nan, np.inf, -np.inf])
+def test_non_finite_rewards_raise_a_clear_error(reward):
+    env = make_vec_env(lambda: RewardFrom(IdentityEnv(dim=2, ep_length=10), step=37, reward=reward), n_envs=2, seed=0)
+    model = REINFORCE("MlpPolicy", env, n_steps=16)
+    with pytest.raises(ValueError, match=rf"env: env 0 returned the reward {reward} at step 74 .*VecCheckNan"):
+        model.learn(1000)
+
+
+def test_overflowing_returns_raise_a_clear_error():
+    # every reward is a float32, but their sum is not
+    env = make_vec_env(lambda: RewardFrom(IdentityEnv(dim=2, ep_length=10), step=3, reward=3e38), n_envs=1)
+    model = REINFORCE("MlpPolicy", env, n_steps=16, gamma=1.0)
+    with pytest.raises(ValueError, match=r"the batch's returns are not finite numbers .*VecNormalize"):
+        model.learn(1000)
+
+
+@pytest.mark.parametrize("n_envs", [1, 4])
+def test_the_last_batch_is_sized_to_the_steps_left(n_envs):
+    """learn(N) stops at N when whole episodes fit; it plays at least one episode per env per batch."""
+    env = make_vec_env(lambda: IdentityEnv(dim=2, ep_length=100), n_envs=n_envs)
+    model = REINFORCE("MlpPolicy", env, n_steps=1000 // n_envs)
+    # 1 env: batches of 2, 10 and the 3 episodes left. 4 envs: 4 episodes, 10 (the envs step in lockstep: 12
+    # episodes' worth of steps) and the 4 left (one per env), where a full batch would run to 2800.
+    total = 1500 if n_envs == 1 else 2000
+    model.learn(total)
+    assert model.num_timesteps == total
+
+
+def test_schedules_never_see_progress_outside_0_1():
+    progress = []
+
+    def schedule(progress_remaining: float) -> float:
+        progress.append(progress_remaining)
+        return 0.01 * progress_remaining
+
+    # Episodes of 500 steps: the first batch (two episodes) already runs past learn(600).
+    model = REINFORCE("MlpPolicy", make_vec_env(lambda: IdentityEnv(dim=2, ep_length=500)), learning_rate=schedule)
+    model.learn(600)
+    assert model.num_timesteps == 1000
+    assert len(progress) > 1 and min(progress) == 0.0 and max(progress) <= 1.0
+    assert model.policy.optimizer.param_groups[0]["lr"] == 0.0
+
+
+@pytest.mark.parametrize("use_sde", [False, True])
+@pytest.mark.parametrize("baseline", ["leave_one_out", "value"])
+def test_box_actions_of_any_shape(use_sde, baseline):
+    """A (2, 2) Box: the flat output of the Gaussian is reshaped to the space's shape, as SB3's policies do."""
+
+    class SquareBoxEnv(gym.Env):
+        observation_space = gym.spaces.Box(-1, 1, (3,), dtype=np.float32)
+        action_space = gym.spaces.Box(-1, 1, (2, 2), dtype=np.float32)
+
+        def reset(self, *, seed=None, options=None):
+            super().reset(seed=seed)
+            self.t = 0
+            return self.observation_space.sample(), {}
+
+        def step(self, action):
+            assert action.shape == (2, 2) and self.action_space.contains(action)
+            self.t += 1
+            return self.observation_space.sample(), -float(np.sum(action**2)), self.t == 10, False, {}
+
+    env = make_vec_env(SquareBoxEnv, n_envs=2)
+    model = REINFORCE("MlpPolicy", env, n_steps=20, use_sde=use_sde, baseline=baseline, seed=0).learn(200)
+    assert model._n_updates > 0 and model.rollout_buffer.actions.shape[-1] == 4
+    action, _ = model.predict(env.reset())
+    assert action.shape == (2, 2, 2)

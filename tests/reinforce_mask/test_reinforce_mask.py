@@ -80,7 +80,16 @@ def test_learns_invalid_action_env_multi_discrete():
 def test_multi_binary_and_value_baseline():
     env = InvalidActionEnvMultiBinary(dims=3, n_invalid_actions=1, ep_length=20)
     model = MaskableREINFORCE("MlpPolicy", env, n_steps=40, baseline="value", seed=0).learn(200)
-    evaluate_policy(model, env, n_eval_episodes=2, warn=False)
+    # the value head gave the baseline and was fitted
+    assert np.any(model.rollout_buffer.values != 0)
+    assert np.isfinite(model.logger.name_to_value["train/value_loss"])
+    # and the masked policy never picks a forbidden bit value: mask[2 * i + b] allows bit i to be b
+    obs, _ = env.reset(seed=0)
+    for _ in range(20):
+        masks = np.asarray(env.action_masks())
+        action, _ = model.predict(obs, action_masks=masks)
+        assert masks[2 * np.arange(3) + action].all()
+        obs, *_ = env.step(action)
 
 
 def test_predict_with_masks():
@@ -122,18 +131,48 @@ def test_save_load_keeps_masked_predictions(tmp_path):
     loaded.learn(500, reset_num_timesteps=False)
 
 
+class ActionZeroCounter(gym.Wrapper):
+    def __init__(self, env: gym.Env):
+        super().__init__(env)
+        self.zeros = 0
+        self.steps = 0
+
+    def step(self, action):
+        self.zeros += int(action == 0)
+        self.steps += 1
+        return self.env.step(action)
+
+
 def test_action_masker_wrapper():
     def mask_fn(env: gym.Env) -> np.ndarray:
         return np.arange(env.action_space.n) != 0
 
-    env = ActionMasker(IdentityEnv(dim=4, ep_length=20), mask_fn)
-    model = MaskableREINFORCE("MlpPolicy", env, n_steps=40, seed=0).learn(200)
-    assert model.num_timesteps >= 200
+    counter = ActionZeroCounter(IdentityEnv(dim=4, ep_length=20))
+    model = MaskableREINFORCE("MlpPolicy", ActionMasker(counter, mask_fn), n_steps=40, seed=0).learn(400)
+    assert counter.steps >= 400 and counter.zeros == 0
+    assert not model.rollout_buffer.action_masks[..., 0].any()
+
+
+def test_an_env_without_masks_is_accepted_until_masking_is_asked_for(tmp_path):
+    """As MaskablePPO: construction and load take a plain env; learn() with masking says what is missing."""
+    env = make_vec_env(lambda: IdentityEnv(dim=3, ep_length=10), n_envs=2, seed=0)
+    model = MaskableREINFORCE("MlpPolicy", env, n_steps=20, seed=0)
+    with pytest.raises(
+        ValueError, match=r"env: MaskableREINFORCE needs an env with an action_masks\(\) method.*use_masking=False"
+    ):
+        model.learn(100)
+    model.learn(200, use_masking=False)
+    assert model._n_updates > 0
+    mean_return, _ = evaluate_policy(model, env, n_eval_episodes=2, use_masking=False, warn=False)
+    assert 0 <= mean_return <= 10
+    model.save(tmp_path / "model")
+    loaded = MaskableREINFORCE.load(tmp_path / "model", env=env)
+    loaded.learn(100, use_masking=False, reset_num_timesteps=False)
+    with pytest.raises(ValueError, match=r"action_masks\(\)"):
+        loaded.learn(100)
 
 
 def test_clear_errors():
-    with pytest.raises(ValueError, match=r"env: MaskableREINFORCE needs an env with an action_masks\(\) method"):
-        MaskableREINFORCE("MlpPolicy", IdentityEnv(dim=3))
     with pytest.raises(
         ValueError, match=r"env: MaskableREINFORCE supports the action spaces Discrete, MultiDiscrete, MultiBinary"
     ):
@@ -145,7 +184,13 @@ def test_clear_errors():
 
 
 def test_learning_without_masks():
-    env = InvalidActionEnvDiscrete(dim=5, n_invalid_actions=2, ep_length=20)
+    """use_masking=False ignores the env's masks: the stored masks allow everything and invalid actions are played."""
+    env = make_vec_env(
+        lambda: InvalidActionEnvDiscrete(dim=5, n_invalid_actions=2, ep_length=20),
+        n_envs=1,
+        wrapper_class=InvalidActionCounter,
+    )
     model = MaskableREINFORCE("MlpPolicy", env, n_steps=40, seed=0)
     model.learn(200, use_masking=False)
-    assert model.num_timesteps >= 200
+    assert model.rollout_buffer.action_masks.all()
+    assert sum(env.get_attr("invalid")) > 0

@@ -1,0 +1,113 @@
+"""
+Checks of user input that name the parameter, what it got and what it accepts.
+
+A value of the wrong type raises a ``TypeError``, a value of the right type outside the accepted range a
+``ValueError``. Numbers are Python's or numpy's (``np.float32(0.99)`` is a number); booleans are
+``True`` / ``False`` (Python's or numpy's), never a string or a number taken by its truthiness, and a
+boolean is not a number.
+"""
+
+import numbers
+from collections.abc import Collection
+from typing import Any
+
+import numpy as np
+
+
+def _is_bool(value: Any) -> bool:
+    return isinstance(value, (bool, np.bool_))
+
+
+def _is_real(value: Any) -> bool:
+    return isinstance(value, numbers.Real) and not _is_bool(value)
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, numbers.Integral) and not _is_bool(value)
+
+
+def check_bool(name: str, value: Any) -> None:
+    """
+    :param name: the parameter's name
+    :param value: the value given
+    :raises TypeError: unless ``value`` is ``True`` or ``False``
+    """
+    if not _is_bool(value):
+        raise TypeError(f"{name} must be True or False; got {value!r}")
+
+
+def check_number(
+    name: str,
+    value: Any,
+    low: float | None = None,
+    high: float | None = None,
+    low_inclusive: bool = True,
+    allow_none: bool = False,
+) -> None:
+    """
+    Check a real number (finite, within ``[low, high]``, or ``(low, high]`` when ``low_inclusive`` is False).
+
+    :param name: the parameter's name
+    :param value: the value given
+    :param low: smallest accepted value, ``None`` for no bound
+    :param high: largest accepted value, ``None`` for no bound
+    :param low_inclusive: whether ``low`` itself is accepted
+    :param allow_none: whether ``None`` is accepted
+    """
+    if value is None and allow_none:
+        return
+    accepted = _describe("a number", low, high, low_inclusive, allow_none)
+    if not _is_real(value):
+        raise TypeError(f"{name} must be {accepted}; got {value!r}")
+    below = low is not None and (value < low if low_inclusive else value <= low)
+    if not np.isfinite(float(value)) or below or (high is not None and value > high):
+        raise ValueError(f"{name} must be {accepted}; got {value!r}")
+
+
+def check_int(
+    name: str, value: Any, low: int, also: Collection[int] = (), allow_none: bool = False, high: int | None = None
+) -> None:
+    """
+    Check an integer (Python's or numpy's) of at least ``low`` (at most ``high``), or one of ``also``.
+
+    :param name: the parameter's name
+    :param value: the value given
+    :param low: smallest accepted value
+    :param also: other accepted values below ``low`` (such as ``-1`` for "never")
+    :param allow_none: whether ``None`` is accepted
+    :param high: largest accepted value, ``None`` for no bound
+    """
+    if value is None and allow_none:
+        return
+    accepted = _describe("an integer", low, high, True, allow_none)
+    if also:
+        accepted += f", or {' or '.join(map(str, also))}"
+    if not _is_int(value):
+        raise TypeError(f"{name} must be {accepted}; got {value!r}")
+    if value not in also and (value < low or (high is not None and value > high)):
+        raise ValueError(f"{name} must be {accepted}; got {value!r}")
+
+
+def check_type(name: str, value: Any, types: type | tuple[type, ...], accepted: str, allow_none: bool = False) -> None:
+    """
+    :param name: the parameter's name
+    :param value: the value given
+    :param types: the accepted types
+    :param accepted: what is accepted, in words
+    :param allow_none: whether ``None`` is accepted
+    :raises TypeError: unless ``value`` is an instance of ``types`` (or ``None`` when allowed)
+    """
+    if not (isinstance(value, types) or (value is None and allow_none)):
+        raise TypeError(f"{name} must be {accepted}{' or None' if allow_none else ''}; got {value!r}")
+
+
+def _describe(kind: str, low: float | None, high: float | None, low_inclusive: bool, allow_none: bool) -> str:
+    if low is not None and high is not None:
+        text = f"{kind} in {'[' if low_inclusive else '('}{low}, {high}]"
+    elif low is not None:
+        text = f"{kind} {'>=' if low_inclusive else '>'} {low}"
+    elif high is not None:
+        text = f"{kind} <= {high}"
+    else:
+        text = f"a finite {kind.removeprefix('a ').removeprefix('an ')}"
+    return f"{text} or None" if allow_none else text
