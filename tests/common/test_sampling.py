@@ -2,7 +2,7 @@ import gymnasium as gym
 import numpy as np
 import pytest
 import torch as th
-from stable_baselines3.common.envs import IdentityEnvBox, IdentityEnvMultiDiscrete
+from stable_baselines3.common.envs import IdentityEnv, IdentityEnvBox, IdentityEnvMultiDiscrete
 
 from sb3_reinforce import REINFORCE
 from sb3_reinforce.common.sampling import sample_actions
@@ -15,9 +15,9 @@ def policy_for(env: gym.Env, **kwargs):
     return REINFORCE("MlpPolicy", env, seed=0, **kwargs).policy
 
 
-def sample_one_observation(env_id: str, **kwargs) -> tuple[np.ndarray, th.distributions.Distribution]:
+def sample_one_observation(env: gym.Env | str, **kwargs) -> tuple[np.ndarray, th.distributions.Distribution]:
     """Sample N_SAMPLES actions for one random observation, and return them with the policy's distribution there."""
-    env = gym.make(env_id)
+    env = gym.make(env) if isinstance(env, str) else env
     env.observation_space.seed(1)
     policy = policy_for(env, **kwargs)
     obs = policy.obs_to_tensor(env.observation_space.sample()[None])[0]
@@ -31,14 +31,28 @@ def sample_one_observation(env_id: str, **kwargs) -> tuple[np.ndarray, th.distri
     return actions.numpy(), distribution
 
 
-def test_categorical_frequencies_match_the_policy():
-    actions, distribution = sample_one_observation("CartPole-v1")
+def assert_frequencies_match(actions: np.ndarray, probs: np.ndarray) -> None:
+    """The empirical frequencies of ``actions`` are those of ``probs`` within 4 standard errors."""
+    frequencies = np.bincount(actions, minlength=len(probs)) / len(actions)
+    standard_errors = np.sqrt(probs * (1 - probs) / len(actions))
+    assert np.all(np.abs(frequencies - probs) < 4 * standard_errors), (frequencies, probs)
+
+
+@pytest.mark.parametrize("env", ["CartPole-v1", IdentityEnv(dim=3), IdentityEnv(dim=6)], ids=["2", "3", "6"])
+def test_categorical_frequencies_match_the_policy(env):
+    """With three or more actions a wrong Gumbel noise (its sign flipped, say) gives wrong probabilities."""
+    actions, distribution = sample_one_observation(env)
     assert actions.shape == (N_SAMPLES,) and actions.dtype == np.int64
     probs = distribution.probs[0].numpy()
-    assert probs.min() < 0.45  # the test tells a wrong sampler from a fair coin
-    frequencies = np.bincount(actions, minlength=2) / N_SAMPLES
-    standard_errors = np.sqrt(probs * (1 - probs) / N_SAMPLES)
-    assert np.all(np.abs(frequencies - probs) < 4 * standard_errors), (frequencies, probs)
+    assert probs.max() - probs.min() > 0.1  # the test tells a wrong sampler from a uniform one
+    assert_frequencies_match(actions, probs)
+
+
+def test_multi_discrete_frequencies_match_the_policy():
+    actions, distributions = sample_one_observation(IdentityEnvMultiDiscrete(dim=4))
+    assert actions.shape == (N_SAMPLES, 2)
+    for dim, distribution in enumerate(distributions):
+        assert_frequencies_match(actions[:, dim], distribution.probs[0].numpy())
 
 
 def test_gaussian_mean_and_std_match_the_policy():

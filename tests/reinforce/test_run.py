@@ -1,6 +1,7 @@
 import gymnasium as gym
 import numpy as np
 import pytest
+import torch as th
 from stable_baselines3.common.callbacks import CheckpointCallback, EvalCallback
 from stable_baselines3.common.env_util import make_vec_env
 from stable_baselines3.common.envs import (
@@ -15,7 +16,7 @@ from stable_baselines3.common.evaluation import evaluate_policy
 from stable_baselines3.common.vec_env import VecNormalize
 
 from sb3_reinforce import REINFORCE
-from sb3_reinforce.common.buffers import episodes_per_rollout
+from sb3_reinforce.common.buffers import EpisodicDictRolloutBuffer, episodes_per_rollout
 
 
 def short_episodes(env: gym.Env, length: int = 20) -> gym.Env:
@@ -42,26 +43,64 @@ def test_action_spaces(make_env, baseline):
     assert model.get_env().action_space.contains(action[0])
 
 
+def parameters(module: th.nn.Module) -> list[th.Tensor]:
+    return [p.detach().clone() for p in module.parameters()]
+
+
+def changed(before: list[th.Tensor], module: th.nn.Module) -> bool:
+    return any(not th.equal(b, a) for b, a in zip(before, module.parameters(), strict=True))
+
+
 @pytest.mark.parametrize("use_sde", [False, True])
 def test_continuous_and_gsde(use_sde):
+    """The exploration noise is learned; gSDE draws a new noise matrix every sde_sample_freq steps."""
     model = REINFORCE("MlpPolicy", "Pendulum-v1", n_steps=64, use_sde=use_sde, sde_sample_freq=16, seed=0)
-    model.learn(400)
-    assert model.logger.name_to_value["train/std"] > 0
+    log_std = model.policy.log_std.detach().clone()
+    resamples = []
+    reset_noise = model.policy.reset_noise
+    model.policy.reset_noise = lambda n_envs=1: (resamples.append(n_envs), reset_noise(n_envs))
+    model.learn(400)  # one batch of two 200-step episodes
+    assert not th.equal(model.policy.log_std, log_std)
+    # once at the start of the rollout, then at its steps 0, 16, ..., 384 (gSDE only)
+    assert len(resamples) == (1 + 400 // 16 if use_sde else 0)
+    actions = model.rollout_buffer.actions.flatten()
+    assert len(np.unique(actions)) == len(actions)  # sampled, not the mean
+
+
+class RewardActionZero(gym.Wrapper):
+    """Reward 1 for action 0 (FakeImageEnv's rewards are all 0, which gives a zero gradient)."""
+
+    def step(self, action):
+        obs, _, terminated, truncated, info = self.env.step(action)
+        return obs, float(action == 0), terminated, truncated, info
 
 
 def test_image_observations():
-    env = make_vec_env(lambda: short_episodes(FakeImageEnv(screen_height=36, screen_width=36, n_channels=1)), n_envs=2)
+    env = make_vec_env(
+        lambda: RewardActionZero(short_episodes(FakeImageEnv(screen_height=36, screen_width=36, n_channels=1))), n_envs=2
+    )
     model = REINFORCE("CnnPolicy", env, n_steps=16, policy_kwargs=dict(features_extractor_kwargs=dict(features_dim=16)))
+    cnn = parameters(model.policy.features_extractor)
     model.learn(64)
-    assert model.num_timesteps >= 64
+    # the batch's images went through the CNN, which the update trained
+    assert model.rollout_buffer.observations.shape[1:] == (1, 36, 36)
+    assert changed(cnn, model.policy.features_extractor)
+    action, _ = model.predict(env.reset())
+    assert action.shape == (2,) and env.action_space.contains(action[0])
 
 
 @pytest.mark.parametrize("baseline", [None, "value"])
 def test_dict_observations(baseline):
     env = make_vec_env(lambda: short_episodes(SimpleMultiObsEnv(random_start=True)), n_envs=2, seed=0)
     model = REINFORCE("MultiInputPolicy", env, n_steps=32, baseline=baseline, seed=0)
+    extractor = parameters(model.policy.features_extractor)
     model.learn(200)
-    evaluate_policy(model, env, n_eval_episodes=2)
+    assert isinstance(model.rollout_buffer, EpisodicDictRolloutBuffer)
+    assert set(model.rollout_buffer.observations) == {"vec", "img"}
+    assert changed(extractor, model.policy.features_extractor)
+    assert (baseline == "value") == ("train/explained_variance" in model.logger.name_to_value)
+    mean_return, _ = evaluate_policy(model, env, n_eval_episodes=2)
+    assert np.isfinite(mean_return)
 
 
 @pytest.mark.parametrize("n_envs", [1, 3])
@@ -133,8 +172,13 @@ def test_callbacks_tensorboard_progress_bar(tmp_path):
 def test_vec_normalize_and_continued_learning():
     env = VecNormalize(make_vec_env("CartPole-v1", n_envs=2, seed=0))
     model = REINFORCE("MlpPolicy", env, n_steps=64, seed=0).learn(500)
+    steps, updates = model.num_timesteps, model._n_updates
+    # the policy saw normalized observations, whose statistics were updated at every step
+    assert env.obs_rms.count == pytest.approx(steps + 2 * 4, abs=10)  # and at each reset of the two envs
+    assert np.abs(model.rollout_buffer.observations).max() <= env.clip_obs
     model.learn(500, reset_num_timesteps=False)
-    assert model.num_timesteps >= 1000
+    assert steps + 500 <= model.num_timesteps and model._n_updates > updates
+    assert model._total_timesteps == steps + 500
 
 
 def test_stop_training_callback_stops_mid_rollout():
