@@ -56,6 +56,16 @@ def _option(argv: list[str], name: str) -> str | None:
     return None
 
 
+def _last_option(argv: list[str], name: str) -> str | None:
+    """The value of the last ``name`` option (argparse keeps the last)."""
+    for i in reversed(range(len(argv))):
+        if argv[i] == name and i + 1 < len(argv):
+            return argv[i + 1]
+        if argv[i].startswith(f"{name}="):
+            return argv[i].split("=", 1)[1]
+    return None
+
+
 def prepare_storage(url: str, attempts: int = 10) -> None:
     """
     Create the tables of an Optuna database storage (``sqlite:///...``, ``mysql://...``, ...).
@@ -76,6 +86,35 @@ def prepare_storage(url: str, attempts: int = 10) -> None:
             time.sleep(random.uniform(0.1, 0.5))
 
 
+PROGRAM = "python -m sb3_reinforce.zoo"
+
+
+def usage() -> str:
+    """The help of ``python -m sb3_reinforce.zoo``."""
+    return f"""usage: {PROGRAM} {{{",".join(COMMANDS)}}} [rl_zoo3 options]
+
+RL Baselines3 Zoo (rl_zoo3) with two more algorithms: --algo reinforce (REINFORCE) and --algo reinforce_mask
+(MaskableREINFORCE); rl_zoo3's own algorithms (ppo, a2c, ...) stay available and every rl_zoo3 option keeps its
+meaning ('{PROGRAM} train --help' lists them).
+
+commands:
+  train           train an agent, or tune its hyperparameters with -optimize
+  enjoy           run a trained agent
+  plot_train, plot_from_file, all_plots
+                  rl_zoo3's plots (need rl_zoo3[plots])
+
+Without --conf-file, train reads the hyperparameters shipped with this package:
+  {default_conf_file("reinforce")}
+  {default_conf_file("reinforce_mask")}
+A --conf-file of your own (rl_zoo3's format, an entry per env id) replaces them; -params overrides single values.
+
+examples:
+  {PROGRAM} train --algo reinforce --env CartPole-v1 -f logs/
+  {PROGRAM} enjoy --algo reinforce --env CartPole-v1 -f logs/ --no-render -n 2000
+  {PROGRAM} train --algo reinforce --env CartPole-v1 -optimize --n-trials 20 --storage reinforce.log
+"""
+
+
 def main(argv: list[str] | None = None) -> None:
     """
     Run an rl_zoo3 command (``train``, ``enjoy``, ``plot_train``, ``plot_from_file``, ``all_plots``)
@@ -87,8 +126,13 @@ def main(argv: list[str] | None = None) -> None:
     :param argv: the command line without the program name (default: ``sys.argv[1:]``)
     """
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in ("-h", "--help"):
+        print(usage())
+        return
     if not argv or argv[0] not in COMMANDS:
-        raise SystemExit(f"usage: python -m sb3_reinforce.zoo {{{','.join(COMMANDS)}}} [rl_zoo3 options]")
+        print(usage(), file=sys.stderr)
+        got = f"got {argv[0]!r}" if argv else "got none"
+        raise SystemExit(f"{PROGRAM}: error: the first argument must be a command ({', '.join(COMMANDS)}); {got}")
     command, args = argv[0], argv[1:]
     register()
     algo = _option(args, "--algo")
@@ -98,11 +142,20 @@ def main(argv: list[str] | None = None) -> None:
     storage = _option(args, "--storage")
     if command == "train" and storage is not None and "://" in storage:
         prepare_storage(storage)
-    # rl_zoo3's scripts read their options from sys.argv.
+    # rl_zoo3's scripts read their options from sys.argv (and show its first item as the program).
     program_argv = sys.argv
-    sys.argv = [f"{program_argv[0]} {command}", *args]
+    sys.argv = [f"{PROGRAM} {command}", *args]
     try:
         _command(command)()
+    except ValueError as error:
+        if not str(error).startswith("Hyperparameters not found for"):
+            raise
+        env = _option(args, "--env") or "CartPole-v1"
+        raise SystemExit(
+            f"{PROGRAM} train: no hyperparameters for --algo {algo} on {env} in {_last_option(args, '--conf-file')}. "
+            f"Give an entry for {env} in a file of your own with --conf-file my.yml (rl_zoo3's format, as the shipped "
+            "file; -params then overrides single values)."
+        ) from None
     finally:
         sys.argv = program_argv
 

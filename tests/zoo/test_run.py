@@ -58,11 +58,6 @@ def test_unknown_environment(tmp_path):
         main(["train", "--algo", "reinforce", "--env", "MountainCar-v0", "-f", str(tmp_path)])
 
 
-def test_unknown_command():
-    with pytest.raises(SystemExit, match=r"usage: python -m sb3_reinforce\.zoo"):
-        main(["fit", "--algo", "reinforce"])
-
-
 @pytest.mark.parametrize("algo", ["reinforce", "reinforce_mask"])
 def test_every_shipped_entry_constructs_a_model(tmp_path, algo):
     register()
@@ -83,3 +78,32 @@ def test_reinforce_mask(tmp_path):
     main(["train", "--algo", "reinforce_mask", "--env", MASKED_ENV_ID, "-f", str(tmp_path), "-n", "500", "--verbose", "0"])
     (model_path,) = tmp_path.glob("reinforce_mask/*/*.zip")
     assert MaskableREINFORCE.load(model_path).num_timesteps >= 500
+
+
+@pytest.mark.parametrize("flag", ["--help", "-h"])
+def test_help(capsys, flag):
+    main([flag])
+    out = capsys.readouterr().out
+    assert out.startswith("usage: python -m sb3_reinforce.zoo {train,enjoy,plot_train,plot_from_file,all_plots}")
+    for text in ("--algo reinforce", "--algo reinforce_mask", default_conf_file("reinforce"), "train --help"):
+        assert text in out, text
+
+
+def test_no_command_is_a_usage_error(capsys):
+    with pytest.raises(SystemExit, match=r"the first argument must be a command \(train, enjoy, .*\); got 'fit'"):
+        main(["fit"])
+    assert capsys.readouterr().err.startswith("usage: python -m sb3_reinforce.zoo")
+
+
+def test_train_help_names_the_program(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["train", "--help"])
+    assert exit_info.value.code == 0
+    assert capsys.readouterr().out.startswith("usage: python -m sb3_reinforce.zoo train")
+
+
+def test_env_without_a_shipped_entry(tmp_path):
+    with pytest.raises(
+        SystemExit, match=r"no hyperparameters for --algo reinforce on Walker2d-v5 in .*reinforce.yml\. .*--conf-file"
+    ):
+        main(["train", "--algo", "reinforce", "--env", "Walker2d-v5", "-f", str(tmp_path)])
