@@ -53,11 +53,6 @@ def test_user_conf_file_and_params_take_precedence(tmp_path):
     assert model.lr_schedule(1.0) == 0.002 and model.gamma == 0.9  # the user's file replaces the shipped one
 
 
-def test_unknown_environment(tmp_path):
-    with pytest.raises(ValueError, match="Hyperparameters not found for reinforce-MountainCar-v0"):
-        main(["train", "--algo", "reinforce", "--env", "MountainCar-v0", "-f", str(tmp_path)])
-
-
 @pytest.mark.parametrize("algo", ["reinforce", "reinforce_mask"])
 def test_every_shipped_entry_constructs_a_model(tmp_path, algo):
     register()
