@@ -499,8 +499,30 @@ class REINFORCE(OnPolicyAlgorithm):
         reset_num_timesteps: bool = True,
         progress_bar: bool = False,
     ) -> SelfREINFORCE:
+        """
+        Return a trained model, as SB3's ``learn``. Batches are whole episodes, so training stops at the end
+        of the first batch that reaches ``total_timesteps``; the last batch is sized to the steps left (at
+        least one episode per env), so it runs past ``total_timesteps`` by less than about one episode per
+        env.
+
+        :param total_timesteps: The total number of env steps to train on, counted over all envs
+            (a whole number; ``1e5`` is accepted)
+        :param callback: callback(s) called at every step with state of the algorithm.
+        :param log_interval: The number of updates between logs, or ``None`` for none
+        :param tb_log_name: the name of the run for TensorBoard logging
+        :param reset_num_timesteps: whether or not to reset the current timestep number (used in logging)
+        :param progress_bar: Display a progress bar using tqdm and rich.
+        :return: the trained model
+        """
+        check_number("total_timesteps", total_timesteps, low=0)
+        if not float(total_timesteps).is_integer():
+            raise ValueError(f"total_timesteps must be a whole number of steps; got {total_timesteps!r}")
+        check_int("log_interval", log_interval, low=1, allow_none=True)
+        check_type("tb_log_name", tb_log_name, str, "a string")
+        check_bool("reset_num_timesteps", reset_num_timesteps)
+        check_bool("progress_bar", progress_bar)
         return super().learn(
-            total_timesteps=total_timesteps,
+            total_timesteps=int(total_timesteps),
             callback=callback,
             log_interval=log_interval,
             tb_log_name=tb_log_name,

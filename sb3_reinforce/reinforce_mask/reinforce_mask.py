@@ -15,6 +15,7 @@ from sb3_reinforce.common.buffers import (
     MaskableEpisodicDictRolloutBuffer,
     MaskableEpisodicRolloutBuffer,
 )
+from sb3_reinforce.common.checks import check_bool
 from sb3_reinforce.reinforce.reinforce import REINFORCE
 from sb3_reinforce.reinforce_mask.policies import CnnPolicy, MlpPolicy, MultiInputPolicy
 
@@ -135,6 +136,7 @@ class MaskableREINFORCE(REINFORCE):
 
         :param use_masking: Whether to use the env's action masks (False: learn as plain REINFORCE)
         """
+        check_bool("use_masking", use_masking)
         if use_masking and self.env is not None:
             self._check_masking_supported(self.env)
         self._use_masking = use_masking

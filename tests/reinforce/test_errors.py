@@ -148,3 +148,33 @@ def test_meaningless_combinations_warn():
 def test_good_buffer_class_is_accepted():
     model = REINFORCE("MlpPolicy", "CartPole-v1", rollout_buffer_class=EpisodicRolloutBuffer)
     assert isinstance(model.rollout_buffer, EpisodicRolloutBuffer)
+
+
+@pytest.mark.parametrize(
+    "kwargs, exception, message",
+    [
+        (dict(total_timesteps=-5), ValueError, r"total_timesteps must be a number >= 0; got -5"),
+        (dict(total_timesteps=2.5), ValueError, r"total_timesteps must be a whole number of steps; got 2.5"),
+        (dict(total_timesteps="100"), TypeError, r"total_timesteps must be a number >= 0; got '100'"),
+        (dict(total_timesteps=100, log_interval=0), ValueError, r"log_interval must be an integer >= 1 or None; got 0"),
+        (dict(total_timesteps=100, tb_log_name=1), TypeError, r"tb_log_name must be a string; got 1"),
+        (dict(total_timesteps=100, reset_num_timesteps="no"), TypeError, r"reset_num_timesteps must be True or False"),
+        (dict(total_timesteps=100, progress_bar=1), TypeError, r"progress_bar must be True or False; got 1"),
+    ],
+)
+@pytest.mark.parametrize("algo", [REINFORCE, MaskableREINFORCE])
+def test_bad_learn_arguments(algo, kwargs, exception, message):
+    model = algo(**arguments(algo, {}))
+    with pytest.raises(exception, match=message):
+        model.learn(**kwargs)
+    assert model.num_timesteps == 0
+
+
+def test_bad_use_masking():
+    with pytest.raises(TypeError, match=r"use_masking must be True or False; got 'no'"):
+        MaskableREINFORCE(**arguments(MaskableREINFORCE, {})).learn(100, use_masking="no")
+
+
+def test_total_timesteps_as_a_float():
+    model = REINFORCE(**arguments(REINFORCE, dict(n_steps=10))).learn(1e2)
+    assert model._total_timesteps == 100 and isinstance(model._total_timesteps, int)

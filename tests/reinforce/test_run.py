@@ -13,7 +13,7 @@ from stable_baselines3.common.envs import (
     SimpleMultiObsEnv,
 )
 from stable_baselines3.common.evaluation import evaluate_policy
-from stable_baselines3.common.vec_env import VecNormalize
+from stable_baselines3.common.vec_env import SubprocVecEnv, VecNormalize
 
 from sb3_reinforce import REINFORCE
 from sb3_reinforce.common.buffers import EpisodicDictRolloutBuffer, episodes_per_rollout
@@ -294,3 +294,56 @@ def test_box_actions_of_any_shape(use_sde, baseline):
     assert model._n_updates > 0 and model.rollout_buffer.actions.shape[-1] == 4
     action, _ = model.predict(env.reset())
     assert action.shape == (2, 2, 2)
+
+
+def test_same_seed_same_model():
+    def train(**kwargs):
+        return REINFORCE("MlpPolicy", "CartPole-v1", n_steps=128, **kwargs).learn(2000)
+
+    first, second = train(seed=3), train(seed=3)
+    for a, b in zip(first.policy.parameters(), second.policy.parameters(), strict=True):
+        assert th.equal(a, b)
+    other = train(seed=4)
+    assert not all(th.equal(a, b) for a, b in zip(first.policy.parameters(), other.policy.parameters(), strict=True))
+
+
+def test_subprocess_envs():
+    env = make_vec_env("CartPole-v1", n_envs=2, seed=0, vec_env_cls=SubprocVecEnv)
+    try:
+        model = REINFORCE("MlpPolicy", env, n_steps=64, seed=0).learn(600)
+        assert model._n_updates >= 2
+    finally:
+        env.close()
+
+
+class DeterministicPolicy(th.nn.Module):
+    """The policy's greedy action, as a module to trace or export (SB3's export guide)."""
+
+    def __init__(self, policy: th.nn.Module):
+        super().__init__()
+        self.policy = policy
+
+    def forward(self, observation: th.Tensor) -> th.Tensor:
+        return self.policy(observation, deterministic=True)[0]
+
+
+@pytest.mark.parametrize("env_id", ["CartPole-v1", "Pendulum-v1"])
+def test_export_torchscript_and_onnx(tmp_path, env_id):
+    import onnxruntime
+
+    model = REINFORCE("MlpPolicy", env_id, n_steps=64, seed=0).learn(500)
+    model.observation_space.seed(0)
+    observations = np.stack([model.observation_space.sample() for _ in range(5)])
+    expected, _ = model.predict(observations, deterministic=True)
+
+    exported = DeterministicPolicy(model.policy)
+    th.jit.trace(exported, th.as_tensor(observations[:1])).save(tmp_path / "policy.pt")
+    traced = th.jit.load(tmp_path / "policy.pt")
+    for observation, action in zip(observations, expected, strict=True):
+        np.testing.assert_allclose(traced(th.as_tensor(observation[None])).detach().numpy()[0], action, rtol=1e-6)
+
+    th.onnx.export(exported, th.as_tensor(observations[:1]), tmp_path / "policy.onnx", input_names=["input"], dynamo=False)
+    session = onnxruntime.InferenceSession(tmp_path / "policy.onnx")
+    for observation, action in zip(observations, expected, strict=True):
+        (onnx_action,) = session.run(None, {"input": observation[None]})
+        np.testing.assert_allclose(onnx_action[0], action, rtol=1e-5)
