@@ -95,6 +95,10 @@ class REINFORCE(OnPolicyAlgorithm):
         longer raises a ``ValueError`` (a return is known only once its episode ends, so an env whose
         episodes never end would keep ``learn()`` and the buffer growing forever). Give such an env a time
         limit with ``gymnasium.wrappers.TimeLimit``, or raise this bound for tasks with longer episodes.
+    :param target_kl: Bound on the length of each update: when the KL divergence between the policies
+        before and after an update, measured on the batch, exceeds ``target_kl``, the update is shortened
+        along its own direction (halved until it is within the bound). ``None`` for no bound. The gradient
+        estimate is unchanged; only the step length adapts.
     :param rollout_buffer_class: Rollout buffer class to use, a subclass of
         :class:`~sb3_reinforce.common.buffers.EpisodicBufferMixin`. If ``None``, it will be automatically
         selected.
@@ -129,6 +133,8 @@ class REINFORCE(OnPolicyAlgorithm):
     )
     # Whether the policies take gSDE (continuous actions)
     supports_sde: ClassVar[bool] = True
+    # With target_kl, how many times the update may be halved before it is undone
+    MAX_HALVINGS: ClassVar[int] = 10
     policy: ActorCriticPolicy
     rollout_buffer: EpisodicRolloutBuffer
 
@@ -149,6 +155,7 @@ class REINFORCE(OnPolicyAlgorithm):
         use_sde: bool = False,
         sde_sample_freq: int = -1,
         max_episode_length: int = 100_000,
+        target_kl: float | None = None,
         rollout_buffer_class: type[EpisodicBufferMixin] | None = None,
         rollout_buffer_kwargs: dict[str, Any] | None = None,
         stats_window_size: int = 100,
@@ -179,6 +186,7 @@ class REINFORCE(OnPolicyAlgorithm):
             use_sde=use_sde,
             sde_sample_freq=sde_sample_freq,
             max_episode_length=max_episode_length,
+            target_kl=target_kl,
             rollout_buffer_class=rollout_buffer_class,
             rollout_buffer_kwargs=rollout_buffer_kwargs,
             stats_window_size=stats_window_size,
@@ -225,6 +233,7 @@ class REINFORCE(OnPolicyAlgorithm):
         self.exact_discounted_gradient = exact_discounted_gradient
         self.normalize_advantage = normalize_advantage
         self.max_episode_length = max_episode_length
+        self.target_kl = target_kl
         # Mean episode length of the last batch: sets the number of episodes of the next one.
         self._mean_episode_length: float | None = None
 
@@ -248,6 +257,7 @@ class REINFORCE(OnPolicyAlgorithm):
             use_sde=self.use_sde,
             sde_sample_freq=self.sde_sample_freq,
             max_episode_length=self.max_episode_length,
+            target_kl=self.target_kl,
             rollout_buffer_class=self.rollout_buffer_class,
             rollout_buffer_kwargs=self.rollout_buffer_kwargs,
             stats_window_size=self._stats_window_size,
@@ -453,8 +463,9 @@ class REINFORCE(OnPolicyAlgorithm):
         loss.backward()
         max_norm = float("inf") if self.max_grad_norm is None else self.max_grad_norm
         grad_norm = th.nn.utils.clip_grad_norm_(self.policy.parameters(), max_norm)
+        before = [] if self.target_kl is None else [parameter.detach().clone() for parameter in self.policy.parameters()]
         self.policy.optimizer.step()
-        approx_kl = self._approx_kl(data, log_prob.detach())
+        approx_kl, step_fraction = self._limit_step(data, log_prob.detach(), before)
 
         self._n_updates += 1
         self.logger.record("train/n_updates", self._n_updates, exclude="tensorboard")
@@ -465,6 +476,8 @@ class REINFORCE(OnPolicyAlgorithm):
         self.logger.record("train/batch_steps", self.rollout_buffer.buffer_size)
         self.logger.record("train/mean_episode_length", self.rollout_buffer.buffer_size / max(batch.n_episodes, 1))
         self.logger.record("train/approx_kl", approx_kl)
+        if self.target_kl is not None:
+            self.logger.record("train/step_fraction", step_fraction)
         self.logger.record("train/weights_mean", float(np.mean(batch.weights)))
         self.logger.record("train/weights_std", float(np.std(batch.weights)))
         if values is not None:
@@ -475,6 +488,36 @@ class REINFORCE(OnPolicyAlgorithm):
             )
         if hasattr(self.policy, "log_std"):
             self.logger.record("train/std", th.exp(self.policy.log_std).mean().item())
+
+    def _limit_step(self, data: RolloutBufferSamples, old_log_prob: th.Tensor, before: list[th.Tensor]) -> tuple[float, float]:
+        """
+        With ``target_kl``, shorten the optimizer's update ``delta`` along its own direction,
+        ``theta = theta_old + 2^-k * delta`` for the smallest ``k`` (at most ``MAX_HALVINGS``) that brings the
+        KL divergence between the policies before and after, measured on the batch, to ``target_kl`` or
+        below; if none does, the update is undone. The gradient estimate, and so the direction, is unchanged:
+        only the length of the step adapts.
+
+        :param data: the batch
+        :param old_log_prob: ``log pi_old(a_t|s_t)`` of the batch's actions
+        :param before: the parameters before the update, in the order of ``policy.parameters()`` (with ``target_kl``)
+        :return: the KL divergence of the step kept, and the fraction of the update kept
+        """
+        approx_kl, fraction = self._approx_kl(data, old_log_prob), 1.0
+        if self.target_kl is None or approx_kl <= self.target_kl:
+            return approx_kl, fraction
+        parameters = list(self.policy.parameters())
+        with th.no_grad():
+            deltas = [parameter - old for parameter, old in zip(parameters, before, strict=True)]
+            for _ in range(self.MAX_HALVINGS):
+                fraction /= 2
+                for parameter, old, delta in zip(parameters, before, deltas, strict=True):
+                    parameter.copy_(old + fraction * delta)
+                approx_kl = self._approx_kl(data, old_log_prob)
+                if approx_kl <= self.target_kl:
+                    return approx_kl, fraction
+            for parameter, old in zip(parameters, before, strict=True):
+                parameter.copy_(old)
+        return 0.0, 0.0
 
     def _approx_kl(self, data: RolloutBufferSamples, old_log_prob: th.Tensor) -> float:
         """
@@ -545,6 +588,7 @@ def check_hyperparameters(
     use_sde: Any,
     sde_sample_freq: Any,
     max_episode_length: Any,
+    target_kl: Any,
     rollout_buffer_class: Any,
     rollout_buffer_kwargs: Any,
     stats_window_size: Any,
@@ -577,6 +621,7 @@ def check_hyperparameters(
     check_bool("use_sde", use_sde)
     check_int("sde_sample_freq", sde_sample_freq, low=1, also=(-1,))
     check_int("max_episode_length", max_episode_length, low=1)
+    check_number("target_kl", target_kl, low=0, low_inclusive=False, allow_none=True)
     if rollout_buffer_class is not None and not (
         isinstance(rollout_buffer_class, type) and issubclass(rollout_buffer_class, EpisodicBufferMixin)
     ):
