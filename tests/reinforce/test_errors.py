@@ -43,6 +43,8 @@ BAD_HYPERPARAMETERS = [
     (dict(sde_sample_freq=2.5), TypeError, r"sde_sample_freq must be an integer >= 1, or -1; got 2.5"),
     (dict(max_episode_length=0), ValueError, r"max_episode_length must be an integer >= 1; got 0"),
     (dict(max_episode_length=None), TypeError, r"max_episode_length must be an integer >= 1; got None"),
+    (dict(target_kl=0), ValueError, r"target_kl must be a number > 0 or None; got 0"),
+    (dict(target_kl="0.01"), TypeError, r"target_kl must be a number > 0 or None; got '0.01'"),
     (
         dict(rollout_buffer_class=RolloutBuffer),
         ValueError,

@@ -16,6 +16,8 @@ HYPERPARAMETERS = dict(
     max_grad_norm=0.7,
     normalize_advantage=False,
     stats_window_size=30,
+    max_episode_length=1000,
+    target_kl=0.02,
 )
 
 

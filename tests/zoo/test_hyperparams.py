@@ -26,6 +26,7 @@ def test_sampled_parameters_construct_a_model(baseline, n_actions):
             ent_coef=0.001,
             net_arch="small",
             activation_fn="relu",
+            target_kl=0.01,
             use_sde=True,
         )
     )
@@ -35,7 +36,7 @@ def test_sampled_parameters_construct_a_model(baseline, n_actions):
     assert ("use_sde" in hyperparams) == (n_actions > 0)
     env = "Pendulum-v1" if n_actions else "CartPole-v1"
     model = REINFORCE("MlpPolicy", env, **hyperparams)
-    assert model.exact_discounted_gradient and not model.normalize_advantage
+    assert model.exact_discounted_gradient and not model.normalize_advantage and model.target_kl == 0.01
     assert model.policy.net_arch == dict(pi=[64, 64], vf=[64, 64])
 
 
