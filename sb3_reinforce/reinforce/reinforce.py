@@ -10,7 +10,7 @@ from stable_baselines3.common.callbacks import BaseCallback
 from stable_baselines3.common.on_policy_algorithm import OnPolicyAlgorithm
 from stable_baselines3.common.policies import ActorCriticPolicy, BasePolicy
 from stable_baselines3.common.type_aliases import GymEnv, MaybeCallback, RolloutBufferSamples, Schedule
-from stable_baselines3.common.utils import explained_variance, obs_as_tensor
+from stable_baselines3.common.utils import FloatSchedule, explained_variance, obs_as_tensor, update_learning_rate
 from stable_baselines3.common.vec_env import VecEnv
 from torch.nn import functional as F
 
@@ -95,6 +95,15 @@ class REINFORCE(OnPolicyAlgorithm):
         longer raises a ``ValueError`` (a return is known only once its episode ends, so an env whose
         episodes never end would keep ``learn()`` and the buffer growing forever). Give such an env a time
         limit with ``gymnasium.wrappers.TimeLimit``, or raise this bound for tasks with longer episodes.
+    :param value_epochs: With the value baseline, fit the value function on each batch's Monte-Carlo
+        returns ``G_t`` after the policy step, with its own optimizer: ``value_epochs`` passes over the
+        batch in minibatches of ``value_batch_size`` steps. The baseline of a batch is the value function
+        fitted on the batches before it, so it stays independent of the episodes it corrects. ``0`` trains
+        the value head with the policy instead, in the same gradient step, weighted by ``vf_coef``.
+    :param value_learning_rate: The value optimizer's step size (or a schedule), ``None`` for
+        ``learning_rate``'s (``value_epochs > 0`` only)
+    :param value_batch_size: Minibatch size of the value fit, ``None`` for the whole batch
+        (``value_epochs > 0`` only)
     :param target_kl: Bound on the length of each update: when the KL divergence between the policies
         before and after an update, measured on the batch, exceeds ``target_kl``, the update is shortened
         along its own direction (halved until it is within the bound). ``None`` for no bound. The gradient
@@ -156,6 +165,9 @@ class REINFORCE(OnPolicyAlgorithm):
         sde_sample_freq: int = -1,
         max_episode_length: int = 100_000,
         target_kl: float | None = None,
+        value_epochs: int = 0,
+        value_learning_rate: float | Schedule | None = None,
+        value_batch_size: int | None = 64,
         rollout_buffer_class: type[EpisodicBufferMixin] | None = None,
         rollout_buffer_kwargs: dict[str, Any] | None = None,
         stats_window_size: int = 100,
@@ -187,6 +199,9 @@ class REINFORCE(OnPolicyAlgorithm):
             sde_sample_freq=sde_sample_freq,
             max_episode_length=max_episode_length,
             target_kl=target_kl,
+            value_epochs=value_epochs,
+            value_learning_rate=value_learning_rate,
+            value_batch_size=value_batch_size,
             rollout_buffer_class=rollout_buffer_class,
             rollout_buffer_kwargs=rollout_buffer_kwargs,
             stats_window_size=stats_window_size,
@@ -196,7 +211,7 @@ class REINFORCE(OnPolicyAlgorithm):
             seed=seed,
             device=device,
         )
-        _warn_meaningless(baseline, reward_to_go, exact_discounted_gradient, vf_coef)
+        _warn_meaningless(baseline, reward_to_go, exact_discounted_gradient, vf_coef, value_epochs)
         if use_sde and not self.supports_sde:
             raise ValueError(f"use_sde: {type(self).__name__} has discrete actions only, gSDE does not apply; got True")
         super().__init__(
@@ -234,6 +249,9 @@ class REINFORCE(OnPolicyAlgorithm):
         self.normalize_advantage = normalize_advantage
         self.max_episode_length = max_episode_length
         self.target_kl = target_kl
+        self.value_epochs = value_epochs
+        self.value_learning_rate = value_learning_rate
+        self.value_batch_size = value_batch_size
         # Mean episode length of the last batch: sets the number of episodes of the next one.
         self._mean_episode_length: float | None = None
 
@@ -258,6 +276,9 @@ class REINFORCE(OnPolicyAlgorithm):
             sde_sample_freq=self.sde_sample_freq,
             max_episode_length=self.max_episode_length,
             target_kl=self.target_kl,
+            value_epochs=self.value_epochs,
+            value_learning_rate=self.value_learning_rate,
+            value_batch_size=self.value_batch_size,
             rollout_buffer_class=self.rollout_buffer_class,
             rollout_buffer_kwargs=self.rollout_buffer_kwargs,
             stats_window_size=self._stats_window_size,
@@ -271,6 +292,31 @@ class REINFORCE(OnPolicyAlgorithm):
             flat, dict_ = self.rollout_buffer_classes
             self.rollout_buffer_class = dict_ if isinstance(self.observation_space, spaces.Dict) else flat  # type: ignore[assignment]
         super()._setup_model()
+        self.value_optimizer: th.optim.Optimizer | None = None
+        if self.baseline == "value" and self.value_epochs > 0:
+            self.value_lr_schedule = FloatSchedule(
+                self.learning_rate if self.value_learning_rate is None else self.value_learning_rate
+            )
+            self.value_optimizer = self.policy.optimizer_class(
+                self._value_parameters(), lr=self.value_lr_schedule(1), **self.policy.optimizer_kwargs
+            )
+
+    def _value_parameters(self) -> list[th.nn.Parameter]:
+        """
+        The parameters that only the value function uses: its head, its layers of the MLP extractor, and its
+        features extractor when the policy does not share it. (A shared features extractor is the actor's,
+        and trained by the policy step only.)
+        """
+        modules = [self.policy.mlp_extractor.value_net, self.policy.value_net]
+        if not self.policy.share_features_extractor:
+            modules.append(self.policy.vf_features_extractor)
+        return [parameter for module in modules for parameter in module.parameters()]
+
+    def _get_torch_save_params(self) -> tuple[list[str], list[str]]:
+        state_dicts, variables = super()._get_torch_save_params()
+        if self.value_optimizer is not None:
+            state_dicts = [*state_dicts, "value_optimizer"]
+        return state_dicts, variables
 
     def _sample_actions(self, obs: th.Tensor, env: VecEnv) -> tuple[th.Tensor, th.Tensor | None, dict[str, Any]]:
         """
@@ -455,7 +501,7 @@ class REINFORCE(OnPolicyAlgorithm):
         # Approximate the entropy by -log pi when it has no analytical form
         entropy_loss = -th.mean(-log_prob) if entropy is None else -th.mean(entropy)
         loss = policy_loss + self.ent_coef * entropy_loss
-        if values is not None:
+        if values is not None and self.value_optimizer is None:
             value_loss = F.mse_loss(data.returns, values)
             loss = loss + self.vf_coef * value_loss
 
@@ -466,6 +512,8 @@ class REINFORCE(OnPolicyAlgorithm):
         before = [] if self.target_kl is None else [parameter.detach().clone() for parameter in self.policy.parameters()]
         self.policy.optimizer.step()
         approx_kl, step_fraction = self._limit_step(data, log_prob.detach(), before)
+        if self.value_optimizer is not None:
+            value_loss = self._fit_value(data)
 
         self._n_updates += 1
         self.logger.record("train/n_updates", self._n_updates, exclude="tensorboard")
@@ -488,6 +536,33 @@ class REINFORCE(OnPolicyAlgorithm):
             )
         if hasattr(self.policy, "log_std"):
             self.logger.record("train/std", th.exp(self.policy.log_std).mean().item())
+
+    def _fit_value(self, data: RolloutBufferSamples) -> th.Tensor:
+        """
+        Regress the value function on the batch's Monte-Carlo returns, after the policy step: ``value_epochs``
+        passes in shuffled minibatches of ``value_batch_size``, with the value optimizer.
+
+        :param data: the batch
+        :return: the mean squared error of the last minibatch, before its step
+        """
+        assert self.value_optimizer is not None
+        update_learning_rate(self.value_optimizer, self.value_lr_schedule(self._current_progress_remaining))
+        self.logger.record("train/value_learning_rate", self.value_lr_schedule(self._current_progress_remaining))
+        n_samples = len(data.returns)
+        batch_size = n_samples if self.value_batch_size is None else self.value_batch_size
+        for _ in range(self.value_epochs):
+            for indices in th.randperm(n_samples, device=self.device).split(batch_size):
+                if isinstance(data.observations, dict):
+                    observations = {key: obs[indices] for key, obs in data.observations.items()}
+                else:
+                    observations = data.observations[indices]
+                value_loss = F.mse_loss(data.returns[indices], self.policy.predict_values(observations).flatten())
+                self.value_optimizer.zero_grad()
+                value_loss.backward()
+                if self.max_grad_norm is not None:
+                    th.nn.utils.clip_grad_norm_(self._value_parameters(), self.max_grad_norm)
+                self.value_optimizer.step()
+        return value_loss
 
     def _limit_step(self, data: RolloutBufferSamples, old_log_prob: th.Tensor, before: list[th.Tensor]) -> tuple[float, float]:
         """
@@ -589,6 +664,9 @@ def check_hyperparameters(
     sde_sample_freq: Any,
     max_episode_length: Any,
     target_kl: Any,
+    value_epochs: Any,
+    value_learning_rate: Any,
+    value_batch_size: Any,
     rollout_buffer_class: Any,
     rollout_buffer_kwargs: Any,
     stats_window_size: Any,
@@ -622,6 +700,13 @@ def check_hyperparameters(
     check_int("sde_sample_freq", sde_sample_freq, low=1, also=(-1,))
     check_int("max_episode_length", max_episode_length, low=1)
     check_number("target_kl", target_kl, low=0, low_inclusive=False, allow_none=True)
+    check_int("value_epochs", value_epochs, low=0)
+    if not (value_learning_rate is None or callable(value_learning_rate)):
+        try:
+            check_number("value_learning_rate", value_learning_rate, low=0)
+        except (TypeError, ValueError) as error:
+            raise type(error)(f"{error}; or a schedule, or None for learning_rate's") from None
+    check_int("value_batch_size", value_batch_size, low=1, allow_none=True)
     if rollout_buffer_class is not None and not (
         isinstance(rollout_buffer_class, type) and issubclass(rollout_buffer_class, EpisodicBufferMixin)
     ):
@@ -645,12 +730,19 @@ def check_hyperparameters(
 
 
 def _warn_meaningless(
-    baseline: str | None, reward_to_go: bool, exact_discounted_gradient: bool, vf_coef: float | None
+    baseline: str | None, reward_to_go: bool, exact_discounted_gradient: bool, vf_coef: float | None, value_epochs: int
 ) -> None:
     """Warn about options that have no effect with the others given."""
-    if vf_coef is not None and baseline != "value":
+    if vf_coef is not None and (baseline != "value" or value_epochs > 0):
         warnings.warn(
-            f"vf_coef={vf_coef} has no effect: the value loss is trained only with baseline='value' (baseline={baseline!r})",
+            f"vf_coef={vf_coef} has no effect: the value loss is added to the policy's loss only with "
+            f"baseline='value' and value_epochs=0 (baseline={baseline!r}, value_epochs={value_epochs})",
+            UserWarning,
+        )
+    if value_epochs > 0 and baseline != "value":
+        warnings.warn(
+            f"value_epochs={value_epochs} has no effect: a value function is fitted only with baseline='value' "
+            f"(baseline={baseline!r})",
             UserWarning,
         )
     if exact_discounted_gradient and not reward_to_go:

@@ -45,6 +45,11 @@ BAD_HYPERPARAMETERS = [
     (dict(max_episode_length=None), TypeError, r"max_episode_length must be an integer >= 1; got None"),
     (dict(target_kl=0), ValueError, r"target_kl must be a number > 0 or None; got 0"),
     (dict(target_kl="0.01"), TypeError, r"target_kl must be a number > 0 or None; got '0.01'"),
+    (dict(value_epochs=-1, baseline="value"), ValueError, r"value_epochs must be an integer >= 0; got -1"),
+    (dict(value_epochs=None, baseline="value"), TypeError, r"value_epochs must be an integer >= 0; got None"),
+    (dict(value_learning_rate=-1.0), ValueError, r"value_learning_rate must be a number >= 0; got -1.0; or a schedule"),
+    (dict(value_learning_rate="x"), TypeError, r"value_learning_rate must be a number >= 0; got 'x'"),
+    (dict(value_batch_size=0), ValueError, r"value_batch_size must be an integer >= 1 or None; got 0"),
     (
         dict(rollout_buffer_class=RolloutBuffer),
         ValueError,
@@ -143,6 +148,12 @@ def test_unsupported_action_space():
 def test_meaningless_combinations_warn():
     with pytest.warns(UserWarning, match=r"vf_coef=0.3 has no effect"):
         REINFORCE("MlpPolicy", "CartPole-v1", vf_coef=0.3, baseline="leave_one_out")
+    with pytest.warns(UserWarning, match=r"vf_coef=0.3 has no effect: .*value_epochs=0"):
+        REINFORCE("MlpPolicy", "CartPole-v1", vf_coef=0.3, baseline="value", value_epochs=3)
+    with pytest.warns(
+        UserWarning, match=r"value_epochs=3 has no effect: a value function is fitted only with baseline='value'"
+    ):
+        REINFORCE("MlpPolicy", "CartPole-v1", value_epochs=3)
     with pytest.warns(UserWarning, match=r"exact_discounted_gradient=True has no effect with reward_to_go=False"):
         REINFORCE("MlpPolicy", "CartPole-v1", reward_to_go=False, exact_discounted_gradient=True)
 

@@ -144,3 +144,31 @@ def test_reward_to_go_and_baselines_lower_the_variance():
     for baseline in ("mean", "leave_one_out", "value"):
         with_baseline = variance(reward_to_go=True, exact_discounted_gradient=True, baseline=baseline)
         assert with_baseline < 0.5 * to_go, (baseline, with_baseline, to_go)
+
+
+def test_fitted_value_baseline_stays_unbiased():
+    """
+    With value_epochs, the value function is fitted on each batch after the policy step: the baseline of a
+    batch comes from the batches before it. Starting from V = 0 and moving all along, it leaves the estimator
+    unbiased, and it converges to the policy's state values, which the policy step never touches.
+    """
+    model = make_model(
+        reward_to_go=True,
+        exact_discounted_gradient=True,
+        baseline="value",
+        value_epochs=2,
+        value_learning_rate=0.02,
+        value_batch_size=None,
+    )
+    with th.no_grad():
+        model.policy.value_net.weight.zero_()
+    actor = [p.detach().clone() for p in policy_parameters(model)]
+    samples, episodes = sampled_gradients(model)
+    assert_matches(unbiased_samples(model, samples, episodes), exact_expectation(model, "R"))
+    for before, after in zip(actor, policy_parameters(model), strict=True):
+        assert th.equal(before, after)
+    with th.no_grad():
+        fitted = model.policy.predict_values(th.eye(N_STATES)).numpy()[:, 0]
+    values = state_values(log_prob_table(model), GAMMA)
+    # within the noise of the last few batches' returns (each step fits batches of two or three episodes)
+    np.testing.assert_allclose(fitted, values, atol=0.3)

@@ -80,6 +80,13 @@ POLICY_OPTIONS = [
     ("no ortho_init", dict(ortho_init=False, **SMALL), {}, None),
     ("relu", dict(activation_fn=th.nn.ReLU, **SMALL), {}, None),
     ("value baseline, separate", dict(share_features_extractor=False, **SMALL), dict(baseline="value"), None),
+    ("fitted value baseline", SMALL, dict(baseline="value", value_epochs=2, value_batch_size=4), None),
+    (
+        "fitted value baseline, separate",
+        dict(share_features_extractor=False, **SMALL),
+        dict(baseline="value", value_epochs=2, target_kl=0.01),
+        None,
+    ),
     ("log_std_init", dict(log_std_init=-2.0, **SMALL), {}, ("Box", "Box2x2")),
     ("gSDE", dict(log_std_init=-1.0, **SMALL), dict(use_sde=True, sde_sample_freq=2), ("Box", "Box2x2")),
     ("gSDE squash_output", dict(squash_output=True, **SMALL), dict(use_sde=True), ("Box", "Box2x2")),

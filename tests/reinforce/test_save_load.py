@@ -21,7 +21,12 @@ HYPERPARAMETERS = dict(
 )
 
 
-@pytest.mark.parametrize("hyperparameters", [HYPERPARAMETERS, dict(reward_to_go=True, exact_discounted_gradient=True)])
+FITTED_VALUE = dict(baseline="value", value_epochs=3, value_learning_rate=0.01, value_batch_size=32)
+
+
+@pytest.mark.parametrize(
+    "hyperparameters", [HYPERPARAMETERS, dict(reward_to_go=True, exact_discounted_gradient=True), FITTED_VALUE]
+)
 def test_save_load(tmp_path, hyperparameters):
     env = make_vec_env("CartPole-v1", n_envs=2, seed=0)
     model = REINFORCE("MlpPolicy", env, seed=0, policy_kwargs=dict(net_arch=[16]), **hyperparameters).learn(300)
@@ -29,6 +34,10 @@ def test_save_load(tmp_path, hyperparameters):
     actions, _ = model.predict(obs, deterministic=True)
     probs = model.policy.get_distribution(model.policy.obs_to_tensor(obs)[0]).distribution.probs.detach()
     model.save(tmp_path / "model")
+    if hyperparameters.get("value_epochs"):
+        value_steps = next(iter(model.value_optimizer.state_dict()["state"].values()))["step"]
+        loaded = REINFORCE.load(tmp_path / "model")
+        assert next(iter(loaded.value_optimizer.state_dict()["state"].values()))["step"] == value_steps
 
     loaded = REINFORCE.load(tmp_path / "model", env=env)
     np.testing.assert_array_equal(loaded.predict(obs, deterministic=True)[0], actions)
@@ -45,6 +54,10 @@ def test_save_load(tmp_path, hyperparameters):
     # The optimizer state was restored too (Adam's step counter went on).
     state = loaded.policy.optimizer.state_dict()["state"]
     assert int(next(iter(state.values()))["step"]) == loaded._n_updates
+    if hyperparameters.get("value_epochs"):
+        # and the value optimizer's, whose steps went on too
+        loaded_steps = next(iter(loaded.value_optimizer.state_dict()["state"].values()))["step"]
+        assert loaded_steps > value_steps > 0
 
 
 def test_load_without_env(tmp_path):
