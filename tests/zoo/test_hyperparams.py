@@ -27,6 +27,7 @@ def test_sampled_parameters_construct_a_model(baseline, n_actions):
             net_arch="small",
             activation_fn="relu",
             target_kl=0.01,
+            value_epochs=3,
             use_sde=True,
         )
     )
@@ -34,6 +35,7 @@ def test_sampled_parameters_construct_a_model(baseline, n_actions):
     assert hyperparams["gamma"] == pytest.approx(0.99)
     assert hyperparams["baseline"] == (None if baseline == "none" else baseline)
     assert ("use_sde" in hyperparams) == (n_actions > 0)
+    assert hyperparams.get("value_epochs") == (3 if baseline == "value" else None)
     env = "Pendulum-v1" if n_actions else "CartPole-v1"
     model = REINFORCE("MlpPolicy", env, **hyperparams)
     assert model.exact_discounted_gradient and not model.normalize_advantage and model.target_kl == 0.01
