@@ -82,8 +82,8 @@ class REINFORCE(OnPolicyAlgorithm):
     :param exact_discounted_gradient: With ``reward_to_go``, weight step t by ``gamma^t G_t``: the exact
         gradient of the discounted objective. (``R(tau)`` needs no such factor: it is exact already.)
     :param ent_coef: Entropy coefficient for the loss calculation
-    :param vf_coef: Value function coefficient for the loss calculation (value baseline only;
-        0.5 when not given)
+    :param vf_coef: Value function coefficient for the loss calculation (value baseline with
+        ``value_epochs=0`` only; 0.5 when not given)
     :param max_grad_norm: The maximum value for the gradient clipping, ``None`` for no clipping
     :param normalize_advantage: Divide the baselined weights by the batch standard deviation of the
         weights ``Psi_t``
