@@ -1,5 +1,6 @@
 import os
 import warnings
+from inspect import signature
 from typing import Any, ClassVar, TypeVar
 
 import gymnasium as gym
@@ -26,6 +27,8 @@ from sb3_reinforce.common.weights import BASELINES
 from sb3_reinforce.reinforce.policies import CnnPolicy, MlpPolicy, MultiInputPolicy
 
 SelfREINFORCE = TypeVar("SelfREINFORCE", bound="REINFORCE")
+# Hyperparameters that SB3 keeps under another attribute name
+_ATTRIBUTES = {"stats_window_size": "_stats_window_size"}
 
 
 class REINFORCE(OnPolicyAlgorithm):
@@ -262,31 +265,7 @@ class REINFORCE(OnPolicyAlgorithm):
         # After load, check what was restored (custom_objects and keyword arguments included) as the
         # constructor checks what it is given.
         check_hyperparameters(
-            learning_rate=self.learning_rate,
-            n_steps=self.n_steps,
-            gamma=self.gamma,
-            reward_to_go=self.reward_to_go,
-            baseline=self.baseline,
-            exact_discounted_gradient=self.exact_discounted_gradient,
-            ent_coef=self.ent_coef,
-            vf_coef=self.vf_coef,
-            max_grad_norm=self.max_grad_norm,
-            normalize_advantage=self.normalize_advantage,
-            use_sde=self.use_sde,
-            sde_sample_freq=self.sde_sample_freq,
-            max_episode_length=self.max_episode_length,
-            target_kl=self.target_kl,
-            value_epochs=self.value_epochs,
-            value_learning_rate=self.value_learning_rate,
-            value_batch_size=self.value_batch_size,
-            rollout_buffer_class=self.rollout_buffer_class,
-            rollout_buffer_kwargs=self.rollout_buffer_kwargs,
-            stats_window_size=self._stats_window_size,
-            tensorboard_log=self.tensorboard_log,
-            policy_kwargs=self.policy_kwargs,
-            verbose=self.verbose,
-            seed=self.seed,
-            device=self.device,
+            **{name: getattr(self, _ATTRIBUTES.get(name, name)) for name in signature(check_hyperparameters).parameters}
         )
         if self.rollout_buffer_class is None:
             flat, dict_ = self.rollout_buffer_classes
@@ -546,8 +525,10 @@ class REINFORCE(OnPolicyAlgorithm):
         :return: the mean squared error of the last minibatch, before its step
         """
         assert self.value_optimizer is not None
-        update_learning_rate(self.value_optimizer, self.value_lr_schedule(self._current_progress_remaining))
-        self.logger.record("train/value_learning_rate", self.value_lr_schedule(self._current_progress_remaining))
+        learning_rate = self.value_lr_schedule(self._current_progress_remaining)
+        update_learning_rate(self.value_optimizer, learning_rate)
+        self.logger.record("train/value_learning_rate", learning_rate)
+        parameters = self.value_optimizer.param_groups[0]["params"]
         n_samples = len(data.returns)
         batch_size = n_samples if self.value_batch_size is None else self.value_batch_size
         for _ in range(self.value_epochs):
@@ -560,7 +541,7 @@ class REINFORCE(OnPolicyAlgorithm):
                 self.value_optimizer.zero_grad()
                 value_loss.backward()
                 if self.max_grad_norm is not None:
-                    th.nn.utils.clip_grad_norm_(self._value_parameters(), self.max_grad_norm)
+                    th.nn.utils.clip_grad_norm_(parameters, self.max_grad_norm)
                 self.value_optimizer.step()
         return value_loss
 
