@@ -111,6 +111,11 @@ class REINFORCE(OnPolicyAlgorithm):
         before and after an update, measured on the batch, exceeds ``target_kl``, the update is shortened
         along its own direction (halved until it is within the bound). ``None`` for no bound. The gradient
         estimate is unchanged; only the step length adapts.
+    :param adapt_learning_rate: With ``target_kl``, scale the learning rate after each update so that updates
+        come close to the bound instead of far below it: divided by 1.5 when the update's KL divergence
+        (before any shortening) exceeded ``target_kl``, multiplied by 1.5 when it was below
+        ``target_kl / 1.5^2``, within ``1/100`` and ``100`` times ``learning_rate`` (or its schedule's value).
+        Only the step length adapts; the value fit keeps its own step size.
     :param rollout_buffer_class: Rollout buffer class to use, a subclass of
         :class:`~sb3_reinforce.common.buffers.EpisodicBufferMixin`. If ``None``, it will be automatically
         selected.
@@ -147,6 +152,10 @@ class REINFORCE(OnPolicyAlgorithm):
     supports_sde: ClassVar[bool] = True
     # With target_kl, how many times the update may be halved before it is undone
     MAX_HALVINGS: ClassVar[int] = 10
+    # With adapt_learning_rate: the factor of each change of the learning rate, and the bounds of the
+    # adapted rate relative to learning_rate
+    LR_ADAPTATION: ClassVar[float] = 1.5
+    LR_FACTOR_BOUNDS: ClassVar[tuple[float, float]] = (0.01, 100.0)
     policy: ActorCriticPolicy
     rollout_buffer: EpisodicRolloutBuffer
 
@@ -168,6 +177,7 @@ class REINFORCE(OnPolicyAlgorithm):
         sde_sample_freq: int = -1,
         max_episode_length: int = 100_000,
         target_kl: float | None = None,
+        adapt_learning_rate: bool = False,
         value_epochs: int = 0,
         value_learning_rate: float | Schedule | None = None,
         value_batch_size: int | None = 64,
@@ -202,6 +212,7 @@ class REINFORCE(OnPolicyAlgorithm):
             sde_sample_freq=sde_sample_freq,
             max_episode_length=max_episode_length,
             target_kl=target_kl,
+            adapt_learning_rate=adapt_learning_rate,
             value_epochs=value_epochs,
             value_learning_rate=value_learning_rate,
             value_batch_size=value_batch_size,
@@ -252,6 +263,9 @@ class REINFORCE(OnPolicyAlgorithm):
         self.normalize_advantage = normalize_advantage
         self.max_episode_length = max_episode_length
         self.target_kl = target_kl
+        self.adapt_learning_rate = adapt_learning_rate
+        # With adapt_learning_rate, the learning rate is the schedule's value times this factor.
+        self.lr_factor = 1.0
         self.value_epochs = value_epochs
         self.value_learning_rate = value_learning_rate
         self.value_batch_size = value_batch_size
@@ -462,7 +476,9 @@ class REINFORCE(OnPolicyAlgorithm):
         Update the policy with one gradient step on the collected batch of episodes.
         """
         self.policy.set_training_mode(True)
-        self._update_learning_rate(self.policy.optimizer)
+        learning_rate = self.lr_schedule(self._current_progress_remaining) * self.lr_factor
+        update_learning_rate(self.policy.optimizer, learning_rate)
+        self.logger.record("train/learning_rate", learning_rate)
 
         batch = self.rollout_buffer.compute_weights(
             gamma=self.gamma,
@@ -490,7 +506,10 @@ class REINFORCE(OnPolicyAlgorithm):
         grad_norm = th.nn.utils.clip_grad_norm_(self.policy.parameters(), max_norm)
         before = [] if self.target_kl is None else [parameter.detach().clone() for parameter in self.policy.parameters()]
         self.policy.optimizer.step()
-        approx_kl, step_fraction = self._limit_step(data, log_prob.detach(), before)
+        step_kl = self._approx_kl(data, log_prob.detach())
+        approx_kl, step_fraction = self._limit_step(data, log_prob.detach(), before, step_kl)
+        if self.adapt_learning_rate:
+            self._adapt_learning_rate(step_kl)
         if self.value_optimizer is not None:
             value_loss = self._fit_value(data)
 
@@ -545,7 +564,9 @@ class REINFORCE(OnPolicyAlgorithm):
                 self.value_optimizer.step()
         return value_loss
 
-    def _limit_step(self, data: RolloutBufferSamples, old_log_prob: th.Tensor, before: list[th.Tensor]) -> tuple[float, float]:
+    def _limit_step(
+        self, data: RolloutBufferSamples, old_log_prob: th.Tensor, before: list[th.Tensor], step_kl: float
+    ) -> tuple[float, float]:
         """
         With ``target_kl``, shorten the optimizer's update ``delta`` along its own direction,
         ``theta = theta_old + 2^-k * delta`` for the smallest ``k`` (at most ``MAX_HALVINGS``) that brings the
@@ -556,9 +577,10 @@ class REINFORCE(OnPolicyAlgorithm):
         :param data: the batch
         :param old_log_prob: ``log pi_old(a_t|s_t)`` of the batch's actions
         :param before: the parameters before the update, in the order of ``policy.parameters()`` (with ``target_kl``)
+        :param step_kl: the KL divergence of the whole update
         :return: the KL divergence of the step kept, and the fraction of the update kept
         """
-        approx_kl, fraction = self._approx_kl(data, old_log_prob), 1.0
+        approx_kl, fraction = step_kl, 1.0
         if self.target_kl is None or approx_kl <= self.target_kl:
             return approx_kl, fraction
         parameters = list(self.policy.parameters())
@@ -574,6 +596,24 @@ class REINFORCE(OnPolicyAlgorithm):
             for parameter, old in zip(parameters, before, strict=True):
                 parameter.copy_(old)
         return 0.0, 0.0
+
+    def _adapt_learning_rate(self, step_kl: float) -> None:
+        """
+        With ``adapt_learning_rate``: after an update whose KL divergence ``step_kl`` (before any shortening)
+        exceeded ``target_kl``, divide the learning rate by ``LR_ADAPTATION``; after one below
+        ``target_kl / LR_ADAPTATION^2``, multiply it by ``LR_ADAPTATION``. (For small steps the KL divergence
+        grows as the square of the step, so the rate settles where updates reach between the two.)
+
+        :param step_kl: the KL divergence of the update
+        """
+        assert self.target_kl is not None
+        if step_kl > self.target_kl:
+            self.lr_factor /= self.LR_ADAPTATION
+        elif step_kl < self.target_kl / self.LR_ADAPTATION**2:
+            self.lr_factor *= self.LR_ADAPTATION
+        low, high = self.LR_FACTOR_BOUNDS
+        self.lr_factor = min(max(self.lr_factor, low), high)
+        self.logger.record("train/lr_factor", self.lr_factor)
 
     def _approx_kl(self, data: RolloutBufferSamples, old_log_prob: th.Tensor) -> float:
         """
@@ -645,6 +685,7 @@ def check_hyperparameters(
     sde_sample_freq: Any,
     max_episode_length: Any,
     target_kl: Any,
+    adapt_learning_rate: Any,
     value_epochs: Any,
     value_learning_rate: Any,
     value_batch_size: Any,
@@ -681,6 +722,12 @@ def check_hyperparameters(
     check_int("sde_sample_freq", sde_sample_freq, low=1, also=(-1,))
     check_int("max_episode_length", max_episode_length, low=1)
     check_number("target_kl", target_kl, low=0, low_inclusive=False, allow_none=True)
+    check_bool("adapt_learning_rate", adapt_learning_rate)
+    if adapt_learning_rate and target_kl is None:
+        raise ValueError(
+            "adapt_learning_rate=True adapts the learning rate to target_kl, which is None: "
+            "give target_kl (e.g. 0.01) or set adapt_learning_rate=False"
+        )
     check_int("value_epochs", value_epochs, low=0)
     if not (value_learning_rate is None or callable(value_learning_rate)):
         try:

@@ -45,6 +45,12 @@ BAD_HYPERPARAMETERS = [
     (dict(max_episode_length=None), TypeError, r"max_episode_length must be an integer >= 1; got None"),
     (dict(target_kl=0), ValueError, r"target_kl must be a number > 0 or None; got 0"),
     (dict(target_kl="0.01"), TypeError, r"target_kl must be a number > 0 or None; got '0.01'"),
+    (dict(adapt_learning_rate=1), TypeError, r"adapt_learning_rate must be True or False; got 1"),
+    (
+        dict(adapt_learning_rate=True),
+        ValueError,
+        r"adapt_learning_rate=True adapts the learning rate to target_kl, which is None",
+    ),
     (dict(value_epochs=-1, baseline="value"), ValueError, r"value_epochs must be an integer >= 0; got -1"),
     (dict(value_epochs=None, baseline="value"), TypeError, r"value_epochs must be an integer >= 0; got None"),
     (dict(value_learning_rate=-1.0), ValueError, r"value_learning_rate must be a number >= 0; got -1.0; or a schedule"),

@@ -18,6 +18,7 @@ HYPERPARAMETERS = dict(
     stats_window_size=30,
     max_episode_length=1000,
     target_kl=0.02,
+    adapt_learning_rate=True,
 )
 
 
@@ -47,6 +48,7 @@ def test_save_load(tmp_path, hyperparameters):
         attribute = "_stats_window_size" if name == "stats_window_size" else name  # SB3 keeps it private
         assert getattr(loaded, attribute) == value, name
     assert loaded.policy_kwargs["net_arch"] == [16]
+    assert loaded.lr_factor == model.lr_factor
 
     steps = loaded.num_timesteps
     loaded.learn(300, reset_num_timesteps=False)

@@ -27,6 +27,7 @@ def test_sampled_parameters_construct_a_model(baseline, n_actions):
             net_arch="small",
             activation_fn="relu",
             target_kl=0.01,
+            adapt_learning_rate=True,
             value_epochs=3,
             use_sde=True,
         )
@@ -39,6 +40,7 @@ def test_sampled_parameters_construct_a_model(baseline, n_actions):
     env = "Pendulum-v1" if n_actions else "CartPole-v1"
     model = REINFORCE("MlpPolicy", env, **hyperparams)
     assert model.exact_discounted_gradient and not model.normalize_advantage and model.target_kl == 0.01
+    assert model.adapt_learning_rate
     assert model.policy.net_arch == dict(pi=[64, 64], vf=[64, 64])
 
 
