@@ -1,20 +1,17 @@
 """Registration of REINFORCE in rl_zoo3 and the command-line entry point."""
 
-import random
 import sys
-import time
 from collections.abc import Callable
 from importlib import resources
 
 import gymnasium as gym
-import optuna
-import sqlalchemy.exc
 from rl_zoo3.hyperparams_opt import HYPERPARAMS_CONVERTER, HYPERPARAMS_SAMPLER
 from rl_zoo3.utils import ALGOS as ZOO_ALGOS
 from stable_baselines3.common.base_class import BaseAlgorithm
 
 from sb3_reinforce import REINFORCE, MaskableREINFORCE
 from sb3_reinforce.zoo.hyperparams import convert_reinforce_params, sample_reinforce_params
+from sb3_reinforce.zoo.storage import StorageError, check_storage
 
 ALGOS: dict[str, type[BaseAlgorithm]] = {"reinforce": REINFORCE, "reinforce_mask": MaskableREINFORCE}
 # A registered env with invalid actions, so that reinforce_mask can be run from the command line.
@@ -64,26 +61,6 @@ def _last_option(argv: list[str], name: str) -> str | None:
         if argv[i].startswith(f"{name}="):
             return argv[i].split("=", 1)[1]
     return None
-
-
-def prepare_storage(url: str, attempts: int = 10) -> None:
-    """
-    Create the tables of an Optuna database storage (``sqlite:///...``, ``mysql://...``, ...).
-
-    Workers started together on a new database would each try to create them and all but one fail;
-    here a worker that loses that race retries and finds the tables made.
-
-    :param url: the storage URL, as given to ``--storage``
-    :param attempts: how many times to try
-    """
-    for attempt in range(attempts):
-        try:
-            optuna.storages.RDBStorage(url)
-            return
-        except (sqlalchemy.exc.SQLAlchemyError, optuna.exceptions.StorageInternalError):
-            if attempt == attempts - 1:
-                raise
-            time.sleep(random.uniform(0.1, 0.5))
 
 
 PROGRAM = "python -m sb3_reinforce.zoo"
@@ -139,9 +116,8 @@ def main(argv: list[str] | None = None) -> None:
     if command == "train" and algo in ALGOS:
         # First, so that a --conf-file of the user's, however spelled, comes later and wins.
         args = ["--conf-file", default_conf_file(algo), *args]
-    storage = _option(args, "--storage")
-    if command == "train" and storage is not None and "://" in storage:
-        prepare_storage(storage)
+    if command == "train":
+        _check_tuning_options(args)
     # rl_zoo3's scripts read their options from sys.argv (and show its first item as the program).
     program_argv = sys.argv
     sys.argv = [f"{PROGRAM} {command}", *args]
@@ -158,6 +134,30 @@ def main(argv: list[str] | None = None) -> None:
         ) from None
     finally:
         sys.argv = program_argv
+
+
+def _check_tuning_options(args: list[str]) -> None:
+    """
+    Check ``--storage``, ``--study-name`` and ``--trial-id`` of ``train`` before rl_zoo3 runs (see
+    :func:`~sb3_reinforce.zoo.storage.check_storage`): with ``-optimize`` or ``--trial-id``, a storage that
+    cannot be used stops here with one line.
+
+    :param args: the options of ``train``
+    """
+    storage, study_name, trial = (_last_option(args, name) for name in ("--storage", "--study-name", "--trial-id"))
+    try:
+        trial_id = None if trial is None else int(trial)
+    except ValueError:
+        return  # rl_zoo3's parser says it is not an integer
+    optimize = any(arg in ("-optimize", "--optimize-hyperparameters") for arg in args)
+    try:
+        if storage is None:
+            if trial_id is not None:
+                raise StorageError(f"--trial-id {trial_id} needs --storage and --study-name: the study whose trial to load")
+        elif optimize or trial_id is not None:
+            check_storage(storage, study_name, trial_id)
+    except StorageError as error:
+        raise SystemExit(f"{PROGRAM} train: {error}") from None
 
 
 def _command(command: str) -> Callable[[], None]:

@@ -1,6 +1,3 @@
-import subprocess
-import sys
-
 import optuna
 import pytest
 
@@ -61,16 +58,3 @@ def test_optimize_records_trials_in_sqlite(tmp_path):
     assert len(trials) == 2
     assert all(trial.state == optuna.trial.TrialState.COMPLETE for trial in trials)
     assert {"learning_rate", "baseline", "reward_to_go", "n_steps"} <= set(trials[0].params)
-
-
-def test_two_workers_share_one_study(tmp_path):
-    storage = f"sqlite:///{tmp_path / 'shared.db'}"
-    command = [sys.executable, "-m", "sb3_reinforce.zoo", "train", "--algo", "reinforce", *SEARCH, "-optimize"]
-    command += ["--n-trials", "1", "--storage", storage, "--study-name", "shared", "--verbose", "0"]
-    workers = [
-        subprocess.Popen([*command, "--seed", str(seed), "-f", str(tmp_path / str(seed))], stdout=subprocess.DEVNULL)
-        for seed in (1, 2)
-    ]
-    assert [worker.wait(timeout=300) for worker in workers] == [0, 0]
-    study = optuna.load_study(study_name="shared", storage=storage)
-    assert len(study.trials) == 2
