@@ -43,9 +43,27 @@ ENVS: dict[str, tuple[int, int, int]] = {
     "LunarLander-v3": (1_000_000, 50_000, 10),
     "Pendulum-v1": (200_000, 10_000, 10),
     "InvertedPendulum-v5": (200_000, 10_000, 10),
-    "Hopper-v5": (300_000, 20_000, 5),
-    "HalfCheetah-v5": (300_000, 20_000, 5),
-    "Swimmer-v5": (300_000, 20_000, 5),
+    "Hopper-v5": (1_000_000, 50_000, 5),
+    "HalfCheetah-v5": (1_000_000, 50_000, 5),
+    "Swimmer-v5": (1_000_000, 50_000, 5),
+    "Walker2d-v5": (1_000_000, 50_000, 5),
+    "Ant-v5": (1_000_000, 50_000, 5),
+    "Reacher-v5": (1_000_000, 50_000, 5),
+    "InvertedDoublePendulum-v5": (1_000_000, 50_000, 5),
+    "Humanoid-v5": (1_000_000, 50_000, 5),
+}
+# Tianshou's published REINFORCE on MuJoCo (examples/mujoco/README.md: max average return over 10 seeds,
+# 10M steps): the reference of each MuJoCo task's normalized score.
+TIANSHOU_REINFORCE = {
+    "HalfCheetah-v5": 1138.8,
+    "Hopper-v5": 416.0,
+    "Walker2d-v5": 440.9,
+    "Swimmer-v5": 35.6,
+    "Ant-v5": 1108.1,
+    "Reacher-v5": -5.5,
+    "InvertedPendulum-v5": 1000.0,
+    "InvertedDoublePendulum-v5": 7726.2,
+    "Humanoid-v5": 464.3,
 }
 # Return an evaluation must reach; gymnasium's reward_threshold where it has one.
 THRESHOLDS = {"Acrobot-v1": -100.0, "LunarLander-v3": 200.0, "Pendulum-v1": -200.0}
@@ -77,6 +95,30 @@ class Run:
 def threshold(env: str) -> float | None:
     """The return that counts as solving ``env``."""
     return THRESHOLDS.get(env, gym.spec(env).reward_threshold)
+
+
+def reference(env: str) -> float:
+    """The return of score 1 in the normalized scores: Tianshou's REINFORCE on MuJoCo, the threshold elsewhere."""
+    target = TIANSHOU_REINFORCE.get(env, threshold(env))
+    if target is None:
+        raise KeyError(f"no reference return for {env}")
+    return target
+
+
+def random_return(env: str, episodes: int = 20, seed: int = 0) -> float:
+    """The mean return of a uniformly random policy on ``env`` (the return of score 0), seeded."""
+    environment = gym.make(env)
+    environment.action_space.seed(seed)
+    total = 0.0
+    for episode in range(episodes):
+        environment.reset(seed=seed + episode)
+        done = False
+        while not done:
+            _, reward, terminated, truncated, _ = environment.step(environment.action_space.sample())
+            total += float(reward)
+            done = terminated or truncated
+    environment.close()
+    return total / episodes
 
 
 def zoo_entry(algo: str, env: str) -> dict:
@@ -217,9 +259,11 @@ def report(out: Path) -> str:
     envs = list(dict.fromkeys(row["env"] for row in runs))
     lines = [
         "| env | algorithm | seeds | budget | final return (mean ± std) | best return (mean) | best of the mean curve "
-        "| steps to threshold (median; per seed) | reached | final >= threshold | wall-clock per run (median) |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "| steps to threshold (median; per seed) | reached | final >= threshold | kept (final, from random to best) "
+        "| wall-clock per run (median) |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
+    randoms = {env: random_return(env) for env in envs}
     for env in envs:
         figure, axes = plt.subplots(figsize=(7, 4.5))
         target = threshold(env)
@@ -243,10 +287,12 @@ def report(out: Path) -> str:
             holds = "-" if target is None else f"{(finals >= target).sum()}/{len(rows)}"
             wall_clock = np.median([float(row["wall_clock_s"]) for row in rows])
             best = np.mean([float(row["best_return"]) for row in rows])
+            # No late collapse: the final mean is at least 90% of the way from a random policy to the mean curve's best.
+            kept = (finals.mean() - randoms[env]) / (mean_curve.max() - randoms[env])
             lines.append(
                 f"| {env} | {label} | {len(rows)} | {int(rows[0]['budget']):,} | {finals.mean():.1f} ± {finals.std():.1f} "
                 f"| {best:.1f} | {mean_curve.max():.1f} | {median}; {per_seed} "
-                f"| {len(hits)}/{len(rows)} | {holds} | {wall_clock:.0f} s |"
+                f"| {len(hits)}/{len(rows)} | {holds} | {kept:.0%} | {wall_clock:.0f} s |"
             )
         if target is not None:
             axes.axhline(target, color="gray", linestyle="--", linewidth=1, label=f"threshold {target:g}")
@@ -256,9 +302,70 @@ def report(out: Path) -> str:
         figure.tight_layout()
         figure.savefig(out / f"{env.replace('/', '_')}.png", dpi=100)
         plt.close(figure)
-    table = "\n".join(lines) + "\n"
+    table = "\n".join(lines) + "\n" + aggregate(runs, randoms, out)
     (out / "table.md").write_text(table)
     return table
+
+
+def aggregate(runs: list[dict[str, str]], randoms: dict[str, float], out: Path) -> str:
+    """
+    The final returns across seeds and tasks as Agarwal et al. (NeurIPS 2021) recommend, with ``rliable``: each
+    final return normalized to ``(x - random) / (reference - random)`` (1: the reference of :func:`reference`),
+    then the interquartile mean, median and mean over all runs of the tasks every algorithm ran, with 95%
+    stratified-bootstrap confidence intervals, and the performance profile (``<out>/profile.png``: the fraction of
+    runs above each normalized score).
+
+    :return: the markdown table (empty if fewer than one task with at least two seeds)
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from rliable import library as rly
+    from rliable import metrics, plot_utils
+
+    labels = list(dict.fromkeys(row["label"] for row in runs))
+    envs = [env for env in randoms if all(any(r["env"] == env and r["label"] == label for r in runs) for label in labels)]
+    scores = {}
+    for label in labels:
+        columns = []
+        for env in envs:
+            finals = [float(r["final_return"]) for r in runs if r["env"] == env and r["label"] == label]
+            columns.append((np.array(finals) - randoms[env]) / (reference(env) - randoms[env]))
+        n_seeds = min(len(column) for column in columns) if columns else 0
+        if n_seeds >= 2:
+            scores[label] = np.stack([column[:n_seeds] for column in columns], axis=1)
+    if not scores:
+        return ""
+
+    def aggregates(matrix: np.ndarray) -> np.ndarray:
+        return np.array([metrics.aggregate_iqm(matrix), metrics.aggregate_median(matrix), metrics.aggregate_mean(matrix)])
+
+    point, interval = rly.get_interval_estimates(scores, aggregates, reps=2000, random_state=np.random.RandomState(0))
+    lines = [
+        "",
+        f"Normalized final return, (x - random) / (reference - random), over {len(envs)} tasks ({', '.join(envs)}); "
+        "95% stratified-bootstrap confidence intervals (rliable, 2000 resamples):",
+        "",
+        "| algorithm | runs | IQM | median | mean |",
+        "|---|---|---|---|---|",
+    ]
+    for label, values in point.items():
+        cells = " | ".join(f"{values[i]:.2f} [{interval[label][0, i]:.2f}, {interval[label][1, i]:.2f}]" for i in range(3))
+        lines.append(f"| {label} | {scores[label].size} | {cells} |")
+
+    thresholds = np.linspace(0.0, 2.0, 81)
+    distributions, distribution_intervals = rly.create_performance_profile(scores, thresholds)
+    figure, axes = plt.subplots(figsize=(7, 4.5))
+    plot_utils.plot_performance_profiles(
+        distributions, thresholds, performance_profile_cis=distribution_intervals, xlabel="normalized score tau", ax=axes
+    )
+    axes.legend(axes.get_lines(), list(distributions), fontsize=8)
+    axes.set_title("Performance profile: fraction of runs with normalized final return > tau")
+    figure.tight_layout()
+    figure.savefig(out / "profile.png", dpi=100)
+    plt.close(figure)
+    return "\n".join(lines) + "\n"
 
 
 def main() -> None:
