@@ -641,8 +641,8 @@ class REINFORCE(OnPolicyAlgorithm):
         """
         Return a trained model, as SB3's ``learn``. Batches are whole episodes, so training stops at the end
         of the first batch that reaches ``total_timesteps``; the last batch is sized to the steps left (at
-        least one episode per env), so it runs past ``total_timesteps`` by less than about one episode per
-        env.
+        least one episode per env and two in all), so it runs past ``total_timesteps`` by at most about
+        ``max(n_envs, 2)`` episodes.
 
         :param total_timesteps: The total number of env steps to train on, counted over all envs
             (a whole number; ``1e5`` is accepted)
