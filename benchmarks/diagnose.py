@@ -45,6 +45,8 @@ SCALARS = [
     "train/weights_std",
     "train/explained_variance",
     "train/learning_rate",
+    "train/lr_factor",
+    "train/step_fraction",
 ]
 UPDATE_FIELDS = ["env", "label", "seed", "timesteps", *(tag.split("/")[1] for tag in SCALARS)]
 EVAL_FIELDS = ["env", "label", "seed", "timesteps", "mean_return", "std_return", "mean_length"]
@@ -74,6 +76,25 @@ EXPERIMENTS: dict[str, Experiment] = {
         ("n_steps:512", "learning_rate:0.001", "baseline:'value'", "normalize_advantage:True"),
     ),
     "cheetah-shipped": Experiment("HalfCheetah-v5", "shipped", 1_000_000, 50_000, 5),
+    # Steps of a bounded length: the fitted value baseline, and a learning rate adapted to a KL target.
+    "lunar-adaptive": Experiment(
+        "LunarLander-v3",
+        "adaptive step",
+        1_000_000,
+        50_000,
+        10,
+        (
+            "n_steps:1024",
+            "gamma:0.99",
+            "learning_rate:0.003",
+            "baseline:'value'",
+            "value_epochs:5",
+            "value_learning_rate:0.001",
+            "normalize_advantage:True",
+            "target_kl:0.01",
+            "adapt_learning_rate:True",
+        ),
+    ),
 }
 
 
