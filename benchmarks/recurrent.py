@@ -90,7 +90,7 @@ from sb3_reinforce import RecurrentREINFORCE
 th.set_num_threads(1)
 lengths = {lengths}
 model = RecurrentREINFORCE("MlpLstmPolicy", "{ENV}", device="cpu", policy_kwargs=dict(lstm_hidden_size={lstm_hidden_size}))
-model.MAX_PADDING = {max_padding}
+model.MAX_PADDING = float("{max_padding}")
 n = sum(lengths)
 starts = np.zeros(n, dtype=np.float32)
 starts[np.cumsum([0, *lengths[:-1]])] = 1.0
