@@ -6,18 +6,24 @@ at the same ``n_envs`` and LSTM size on CartPoleNoVel-v1, each with its shipped 
 ``reinforce_lstm.yml``, rl_zoo3's ``ppo_lstm.yml``; without ``normalize``, which does not change the networks'
 cost), one CPU thread, in alternating order; the median of each and of the per-repeat ratios.
 
+``--memoryless``: REINFORCE's memoryless ``MlpPolicy`` on CartPoleNoVel-v1 with the settings of the shipped
+``reinforce_lstm`` entry (8 envs, 512 steps per batch, lr 0.003 decayed to 0, normalized observations), 3 seeds
+of 100k steps, greedy 10-episode evaluations every 5k: what a policy without memory reaches.
+
 ``--memory``: the peak memory of one update (the padded passes over the batch's episodes, forward and backward)
 on batches with long episodes, each in a fresh process: the growth of the peak resident memory over the update.
 With ``max_padding=inf`` the batch is padded to its longest episode in one pass; by default episodes are
 bucketed by length (:func:`sb3_reinforce.common.recurrent.episode_buckets`).
 
     python benchmarks/recurrent.py --speed --repeats 3
+    python benchmarks/recurrent.py --memoryless
     python benchmarks/recurrent.py --memory
 """
 
 import argparse
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -27,10 +33,12 @@ import torch as th
 import yaml
 from rl_zoo3 import hyperparams as zoo_hyperparams_package
 from sb3_contrib import RecurrentPPO
+from stable_baselines3.common.callbacks import EvalCallback
 from stable_baselines3.common.env_util import make_vec_env
+from stable_baselines3.common.vec_env import VecNormalize
 from torch import nn
 
-from sb3_reinforce import RecurrentREINFORCE
+from sb3_reinforce import REINFORCE, RecurrentREINFORCE
 from sb3_reinforce.zoo import default_conf_file
 
 ENV = "CartPoleNoVel-v1"
@@ -80,13 +88,25 @@ def speed(args: argparse.Namespace) -> None:
     print(f"  RecurrentREINFORCE / RecurrentPPO: median of per-repeat ratios {np.median(ratios):.2f} (min {ratios.min():.2f})")
 
 
+def memoryless() -> None:
+    for seed in range(3):
+        env = VecNormalize(make_vec_env(ENV, n_envs=8, seed=seed), norm_reward=False)
+        eval_env = VecNormalize(make_vec_env(ENV, n_envs=1, seed=seed + 1000), norm_reward=False, training=False)
+        model = REINFORCE("MlpPolicy", env, n_steps=64, learning_rate=lambda progress: 0.003 * progress, seed=seed)
+        with tempfile.TemporaryDirectory() as folder:
+            callback = EvalCallback(eval_env, eval_freq=5000 // 8, n_eval_episodes=10, log_path=folder, verbose=0)
+            model.learn(100_000, callback=callback)
+        returns = [float(np.mean(episodes)) for episodes in callback.evaluations_results]
+        print(f"memoryless REINFORCE, seed {seed}: best {max(returns):.1f}, final {returns[-1]:.1f}", flush=True)
+
+
 def update_peak(lengths: list[int], max_padding: float, lstm_hidden_size: int) -> float:
     """Growth of the peak resident memory (MiB) over one update of a batch of episodes of ``lengths`` steps."""
     code = f"""
 import resource, numpy as np, torch as th
 import rl_zoo3.import_envs
 from stable_baselines3.common.type_aliases import RolloutBufferSamples
-from sb3_reinforce import RecurrentREINFORCE
+from sb3_reinforce import REINFORCE, RecurrentREINFORCE
 th.set_num_threads(1)
 lengths = {lengths}
 model = RecurrentREINFORCE("MlpLstmPolicy", "{ENV}", device="cpu", policy_kwargs=dict(lstm_hidden_size={lstm_hidden_size}))
@@ -118,6 +138,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--speed", action="store_true")
     parser.add_argument("--memory", action="store_true")
+    parser.add_argument("--memoryless", action="store_true")
     parser.add_argument("--steps", type=int, default=20_000)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--lstm-hidden-size", type=int, default=256)
@@ -127,6 +148,8 @@ def main() -> None:
         speed(args)
     if args.memory:
         memory(args)
+    if args.memoryless:
+        memoryless()
 
 
 if __name__ == "__main__":
