@@ -17,7 +17,7 @@ from tests.tiny_mdp import reward_to_go
 from tests.tiny_pomdp import ACTION_MASKS, N_OBS, OBSERVATION, TinyPOMDP, trajectories
 
 GAMMA = 0.5
-N_ROLLOUTS = 1000
+N_ROLLOUTS = 600
 TOLERANCE = 4.5  # standard errors, for each gradient component
 
 
