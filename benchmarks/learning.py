@@ -14,6 +14,8 @@ at the end of every invocation) draws ``<out>/<env>.png`` and writes ``<out>/tab
     python benchmarks/learning.py --quick                       # under a minute: CartPole, 2 seeds, 20k steps
     python benchmarks/learning.py --envs CartPole-v1 --seeds 10 --out docs/benchmark
     python benchmarks/learning.py --mode options --envs CartPole-v1 --seeds 5 --out docs/benchmark/options
+    python benchmarks/learning.py --envs CartPoleNoVel-v1 --algos reinforce_lstm ppo_lstm --seeds 5 \\
+        --out docs/benchmark/recurrent
     python benchmarks/learning.py --report --out docs/benchmark
 """
 
@@ -29,6 +31,7 @@ from pathlib import Path
 
 import gymnasium as gym
 import numpy as np
+import rl_zoo3.import_envs  # noqa: F401  (registers the velocity-masked tasks)
 import yaml
 from rl_zoo3 import hyperparams as zoo_hyperparams_package
 
@@ -51,6 +54,10 @@ ENVS: dict[str, tuple[int, int, int]] = {
     "Reacher-v5": (1_000_000, 50_000, 5),
     "InvertedDoublePendulum-v5": (1_000_000, 50_000, 5),
     "Humanoid-v5": (1_000_000, 50_000, 5),
+    # rl_zoo3's velocity-masked tasks (partially observed), for the recurrent algorithms
+    "CartPoleNoVel-v1": (100_000, 5_000, 10),
+    "PendulumNoVel-v1": (100_000, 5_000, 10),
+    "LunarLanderNoVel-v3": (1_000_000, 50_000, 10),
 }
 # Tianshou's published REINFORCE on MuJoCo (examples/mujoco/README.md: max average return over 10 seeds,
 # 10M steps): the reference of each MuJoCo task's normalized score.
@@ -66,7 +73,14 @@ TIANSHOU_REINFORCE = {
     "Humanoid-v5": 464.3,
 }
 # Return an evaluation must reach; gymnasium's reward_threshold where it has one.
-THRESHOLDS = {"Acrobot-v1": -100.0, "LunarLander-v3": 200.0, "Pendulum-v1": -200.0}
+THRESHOLDS = {
+    "Acrobot-v1": -100.0,
+    "LunarLander-v3": 200.0,
+    "Pendulum-v1": -200.0,
+    "CartPoleNoVel-v1": 475.0,
+    "PendulumNoVel-v1": -200.0,
+    "LunarLanderNoVel-v3": 200.0,
+}
 # REINFORCE's own options, as rl_zoo3 ``-params`` overrides of the shipped entry (--mode options).
 OPTIONS: dict[str, list[str]] = {
     "default": [],
@@ -122,7 +136,10 @@ def random_return(env: str, episodes: int = 20, seed: int = 0) -> float:
 
 
 def zoo_entry(algo: str, env: str) -> dict:
-    """rl_zoo3's hyperparameters of ``algo`` for ``env`` (its -v4 / -v2 entry for a -v5 MuJoCo task)."""
+    """
+    rl_zoo3's hyperparameters of ``algo`` for ``env`` (its -v4 / -v2 entry for a -v5 MuJoCo task, its -v2 entry for
+    LunarLanderNoVel-v3).
+    """
     path = Path(zoo_hyperparams_package.__path__[0]) / f"{algo}.yml"
     entries = yaml.safe_load(path.read_text())
     base = env.rsplit("-v", 1)[0]

@@ -8,7 +8,7 @@ computes the weights with :func:`~sb3_reinforce.common.weights.score_function_we
 hands the batch to SB3's own ``get()`` unchanged.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from typing import Any
 
 import numpy as np
@@ -173,3 +173,41 @@ class MaskableEpisodicRolloutBuffer(EpisodicBufferMixin, MaskableRolloutBuffer):
 
 class MaskableEpisodicDictRolloutBuffer(EpisodicBufferMixin, MaskableDictRolloutBuffer):
     """sb3-contrib's ``MaskableDictRolloutBuffer`` holding whole episodes (see :class:`EpisodicBufferMixin`)."""
+
+
+class SequentialBufferMixin(EpisodicBufferMixin):
+    """
+    An :class:`EpisodicBufferMixin` whose ``get()`` yields the whole batch in time order, episode after
+    episode (env by env, as :meth:`~EpisodicBufferMixin.compute_weights` repacks it), instead of SB3's shuffled
+    minibatches, for recurrent policies: step ``i`` of the samples is step ``i`` of ``episode_starts``.
+    """
+
+    def get(self, batch_size: int | None = None) -> Generator[Any, None, None]:
+        """
+        :param batch_size: ``None``: the whole batch is one sample (a recurrent policy reads whole episodes)
+        :return: the batch's samples, in time order
+        """
+        assert self.full, "the batch is not complete: call compute_weights() first"
+        if batch_size is not None:
+            raise ValueError(f"batch_size: {type(self).__name__} yields the whole batch, in time order; got {batch_size}")
+        if not self.generator_ready:
+            # The batch is one env column: drop that axis from every per-step array.
+            self._map_storage(lambda array: array.reshape(len(array), *array.shape[2:]))
+            self.generator_ready = True
+        yield self._get_samples(np.arange(self.buffer_size))  # type: ignore[attr-defined]
+
+
+class SequentialRolloutBuffer(SequentialBufferMixin, RolloutBuffer):
+    """SB3's ``RolloutBuffer`` holding whole episodes, read in time order (see :class:`SequentialBufferMixin`)."""
+
+
+class SequentialDictRolloutBuffer(SequentialBufferMixin, DictRolloutBuffer):
+    """SB3's ``DictRolloutBuffer`` holding whole episodes, read in time order (see :class:`SequentialBufferMixin`)."""
+
+
+class MaskableSequentialRolloutBuffer(SequentialBufferMixin, MaskableRolloutBuffer):
+    """sb3-contrib's ``MaskableRolloutBuffer`` holding whole episodes, read in time order."""
+
+
+class MaskableSequentialDictRolloutBuffer(SequentialBufferMixin, MaskableDictRolloutBuffer):
+    """sb3-contrib's ``MaskableDictRolloutBuffer`` holding whole episodes, read in time order."""

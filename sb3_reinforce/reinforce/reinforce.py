@@ -311,6 +311,14 @@ class REINFORCE(OnPolicyAlgorithm):
             state_dicts = [*state_dicts, "value_optimizer"]
         return state_dicts, variables
 
+    def _on_rollout_start(self, env: VecEnv) -> None:
+        """
+        Prepare what the policy keeps from step to step (nothing: the policies of REINFORCE are memoryless);
+        every env starts an episode at the first step of the rollout.
+
+        :param env: the envs of the rollout
+        """
+
     def _sample_actions(self, obs: th.Tensor, env: VecEnv) -> tuple[th.Tensor, th.Tensor | None, dict[str, Any]]:
         """
         Sample the actions of one step of every env.
@@ -368,6 +376,7 @@ class REINFORCE(OnPolicyAlgorithm):
         rollout_buffer.reset()
         if self.use_sde:
             self.policy.reset_noise(env.num_envs)
+        self._on_rollout_start(env)
         callback.on_rollout_start()
 
         no_values = th.zeros(env.num_envs)
@@ -551,18 +560,38 @@ class REINFORCE(OnPolicyAlgorithm):
         n_samples = len(data.returns)
         batch_size = n_samples if self.value_batch_size is None else self.value_batch_size
         for _ in range(self.value_epochs):
-            for indices in th.randperm(n_samples, device=self.device).split(batch_size):
-                if isinstance(data.observations, dict):
-                    observations = {key: obs[indices] for key, obs in data.observations.items()}
-                else:
-                    observations = data.observations[indices]
-                value_loss = F.mse_loss(data.returns[indices], self.policy.predict_values(observations).flatten())
+            for indices in self._value_minibatches(n_samples, batch_size):
+                value_loss = F.mse_loss(data.returns[indices], self._predict_values(data, indices))
                 self.value_optimizer.zero_grad()
                 value_loss.backward()
                 if self.max_grad_norm is not None:
                     th.nn.utils.clip_grad_norm_(parameters, self.max_grad_norm)
                 self.value_optimizer.step()
         return value_loss
+
+    def _value_minibatches(self, n_samples: int, batch_size: int) -> list[th.Tensor]:
+        """
+        The minibatches of one pass of the value fit over the batch.
+
+        :param n_samples: the number of steps of the batch
+        :param batch_size: the number of steps of a minibatch
+        :return: the steps of each minibatch, shuffled
+        """
+        return list(th.randperm(n_samples, device=self.device).split(batch_size))
+
+    def _predict_values(self, data: RolloutBufferSamples, indices: th.Tensor) -> th.Tensor:
+        """
+        The value function at some of the batch's steps.
+
+        :param data: the batch
+        :param indices: the steps
+        :return: the values, in the order of ``indices``
+        """
+        if isinstance(data.observations, dict):
+            observations = {key: obs[indices] for key, obs in data.observations.items()}
+        else:
+            observations = data.observations[indices]
+        return self.policy.predict_values(observations).flatten()
 
     def _limit_step(
         self, data: RolloutBufferSamples, old_log_prob: th.Tensor, before: list[th.Tensor], step_kl: float

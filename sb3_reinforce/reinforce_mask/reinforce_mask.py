@@ -1,3 +1,4 @@
+from inspect import signature
 from typing import Any, ClassVar, TypeVar
 
 import numpy as np
@@ -50,14 +51,19 @@ class MaskableREINFORCE(REINFORCE):
         MaskableEpisodicDictRolloutBuffer,
     )
     supports_sde: ClassVar[bool] = False
+    # The policies this algorithm accepts
+    policy_base: ClassVar[type[BasePolicy]] = MaskableActorCriticPolicy
     policy: MaskableActorCriticPolicy  # type: ignore[assignment]
 
     _use_masking = True
 
     def _setup_model(self) -> None:
-        if not (isinstance(self.policy_class, type) and issubclass(self.policy_class, MaskableActorCriticPolicy)):
-            raise ValueError(f"policy: MaskableREINFORCE needs a MaskableActorCriticPolicy; got {self.policy_class}")
-        # SB3's setup passes use_sde to the policy, which maskable policies do not take.
+        if not (isinstance(self.policy_class, type) and issubclass(self.policy_class, self.policy_base)):
+            raise ValueError(f"policy: {type(self).__name__} needs a {self.policy_base.__name__}; got {self.policy_class}")
+        if "use_sde" in signature(self.policy_class).parameters:
+            super()._setup_model()
+            return
+        # SB3's setup passes use_sde to the policy, which sb3-contrib's maskable policies do not take.
         policy_class = self.policy_class
 
         def build_policy(*args: Any, use_sde: bool, **kwargs: Any) -> MaskableActorCriticPolicy:
@@ -69,11 +75,10 @@ class MaskableREINFORCE(REINFORCE):
         finally:
             self.policy_class = policy_class
 
-    @staticmethod
-    def _check_masking_supported(env: VecEnv) -> None:
+    def _check_masking_supported(self, env: VecEnv) -> None:
         if not is_masking_supported(env):
             raise ValueError(
-                "env: MaskableREINFORCE needs an env with an action_masks() method; add one or wrap the env "
+                f"env: {type(self).__name__} needs an env with an action_masks() method; add one or wrap the env "
                 "with sb3_contrib.common.wrappers.ActionMasker (or learn with use_masking=False)"
             )
 

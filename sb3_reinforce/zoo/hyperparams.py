@@ -1,4 +1,4 @@
-"""Optuna sampler of REINFORCE's hyperparameters, in rl_zoo3's sampler / converter form."""
+"""Optuna samplers of REINFORCE's hyperparameters (and its recurrent variants'), in rl_zoo3's sampler / converter form."""
 
 from typing import Any
 
@@ -6,6 +6,7 @@ import optuna
 from rl_zoo3.hyperparams_opt import convert_onpolicy_params
 
 NET_ARCHS = ("tiny", "small", "medium")
+LSTM_HIDDEN_SIZES = (16, 32, 64, 128, 256)
 
 
 def sample_reinforce_params(trial: optuna.Trial, n_actions: int, n_envs: int, additional_args: dict) -> dict[str, Any]:
@@ -60,4 +61,34 @@ def convert_reinforce_params(sampled_params: dict[str, Any]) -> dict[str, Any]:
     params["one_minus_gae_lambda"] = 0.0
     hyperparams = convert_onpolicy_params(params)
     del hyperparams["gae_lambda"]
+    return hyperparams
+
+
+def sample_reinforce_lstm_params(trial: optuna.Trial, n_actions: int, n_envs: int, additional_args: dict) -> dict[str, Any]:
+    """
+    Sample the hyperparameters of RecurrentREINFORCE (and MaskableRecurrentREINFORCE): REINFORCE's (see
+    :func:`sample_reinforce_params`) and the size of the LSTM, ``lstm_hidden_size``.
+
+    :param trial: the Optuna trial
+    :param n_actions: the action dimension for a Box action space, 0 otherwise (rl_zoo3's convention)
+    :param n_envs: number of envs
+    :param additional_args: rl_zoo3's extra arguments (unused)
+    :return: the hyperparameters, converted for the model's constructor
+    """
+    hyperparams = sample_reinforce_params(trial, n_actions, n_envs, additional_args)
+    hyperparams["policy_kwargs"]["lstm_hidden_size"] = trial.suggest_categorical("lstm_hidden_size", LSTM_HIDDEN_SIZES)
+    return hyperparams
+
+
+def convert_reinforce_lstm_params(sampled_params: dict[str, Any]) -> dict[str, Any]:
+    """
+    Turn sampled values (as stored in an Optuna study) into RecurrentREINFORCE's constructor arguments.
+
+    :param sampled_params: the trial's parameters
+    :return: the hyperparameters
+    """
+    params = dict(sampled_params)
+    lstm_hidden_size = params.pop("lstm_hidden_size")
+    hyperparams = convert_reinforce_params(params)
+    hyperparams["policy_kwargs"]["lstm_hidden_size"] = lstm_hidden_size
     return hyperparams

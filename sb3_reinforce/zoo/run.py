@@ -9,11 +9,22 @@ from rl_zoo3.hyperparams_opt import HYPERPARAMS_CONVERTER, HYPERPARAMS_SAMPLER
 from rl_zoo3.utils import ALGOS as ZOO_ALGOS
 from stable_baselines3.common.base_class import BaseAlgorithm
 
-from sb3_reinforce import REINFORCE, MaskableREINFORCE
-from sb3_reinforce.zoo.hyperparams import convert_reinforce_params, sample_reinforce_params
+from sb3_reinforce import REINFORCE, MaskableRecurrentREINFORCE, MaskableREINFORCE, RecurrentREINFORCE
+from sb3_reinforce.zoo.hyperparams import (
+    convert_reinforce_lstm_params,
+    convert_reinforce_params,
+    sample_reinforce_lstm_params,
+    sample_reinforce_params,
+)
 from sb3_reinforce.zoo.storage import StorageError, check_storage
 
-ALGOS: dict[str, type[BaseAlgorithm]] = {"reinforce": REINFORCE, "reinforce_mask": MaskableREINFORCE}
+# rl_zoo3 names RecurrentPPO ppo_lstm
+ALGOS: dict[str, type[BaseAlgorithm]] = {
+    "reinforce": REINFORCE,
+    "reinforce_mask": MaskableREINFORCE,
+    "reinforce_lstm": RecurrentREINFORCE,
+    "reinforce_lstm_mask": MaskableRecurrentREINFORCE,
+}
 # A registered env with invalid actions, so that reinforce_mask can be run from the command line.
 MASKED_ENV_ID = "sb3_reinforce/InvalidActionDiscrete-v0"
 # rl_zoo3's commands (rl_zoo3.cli)
@@ -21,11 +32,15 @@ COMMANDS = ("train", "enjoy", "plot_train", "plot_from_file", "all_plots")
 
 
 def register() -> None:
-    """Make ``reinforce`` and ``reinforce_mask`` rl_zoo3 algorithms, with REINFORCE's Optuna sampler."""
+    """
+    Make ``reinforce``, ``reinforce_mask``, ``reinforce_lstm`` and ``reinforce_lstm_mask`` rl_zoo3 algorithms,
+    with REINFORCE's Optuna samplers (the recurrent ones also sample the LSTM's size).
+    """
     ZOO_ALGOS.update(ALGOS)
-    for name in ALGOS:
-        HYPERPARAMS_SAMPLER[name] = sample_reinforce_params
-        HYPERPARAMS_CONVERTER[name] = convert_reinforce_params
+    for name, algo in ALGOS.items():
+        recurrent = issubclass(algo, RecurrentREINFORCE)
+        HYPERPARAMS_SAMPLER[name] = sample_reinforce_lstm_params if recurrent else sample_reinforce_params
+        HYPERPARAMS_CONVERTER[name] = convert_reinforce_lstm_params if recurrent else convert_reinforce_params
     if MASKED_ENV_ID not in gym.registry:
         gym.register(
             MASKED_ENV_ID,
@@ -38,7 +53,7 @@ def default_conf_file(algo: str) -> str:
     """
     The hyperparameter file shipped with this package for ``algo``.
 
-    :param algo: ``reinforce`` or ``reinforce_mask``
+    :param algo: ``reinforce``, ``reinforce_mask``, ``reinforce_lstm`` or ``reinforce_lstm_mask``
     :return: its path
     """
     return str(resources.files("sb3_reinforce.zoo").joinpath(f"{algo}.yml"))
@@ -70,9 +85,10 @@ def usage() -> str:
     """The help of ``python -m sb3_reinforce.zoo``."""
     return f"""usage: {PROGRAM} {{{",".join(COMMANDS)}}} [rl_zoo3 options]
 
-RL Baselines3 Zoo (rl_zoo3) with two more algorithms: --algo reinforce (REINFORCE) and --algo reinforce_mask
-(MaskableREINFORCE); rl_zoo3's own algorithms (ppo, a2c, ...) stay available and every rl_zoo3 option keeps its
-meaning ('{PROGRAM} train --help' lists them).
+RL Baselines3 Zoo (rl_zoo3) with four more algorithms: --algo reinforce (REINFORCE), --algo reinforce_mask
+(MaskableREINFORCE), --algo reinforce_lstm (RecurrentREINFORCE) and --algo reinforce_lstm_mask
+(MaskableRecurrentREINFORCE); rl_zoo3's own algorithms (ppo, ppo_lstm, a2c, ...) stay available and every rl_zoo3
+option keeps its meaning ('{PROGRAM} train --help' lists them).
 
 commands:
   train           train an agent, or tune its hyperparameters with -optimize
@@ -83,12 +99,15 @@ commands:
 Without --conf-file, train reads the hyperparameters shipped with this package:
   {default_conf_file("reinforce")}
   {default_conf_file("reinforce_mask")}
+  {default_conf_file("reinforce_lstm")}
+  {default_conf_file("reinforce_lstm_mask")}
 A --conf-file of your own (rl_zoo3's format, an entry per env id) replaces them; -params overrides single values.
 
 examples:
   {PROGRAM} train --algo reinforce --env CartPole-v1 -f logs/
   {PROGRAM} enjoy --algo reinforce --env CartPole-v1 -f logs/ --no-render -n 2000
   {PROGRAM} train --algo reinforce --env CartPole-v1 -optimize --n-trials 20 --storage reinforce.log
+  {PROGRAM} train --algo reinforce_lstm --env CartPoleNoVel-v1 -f logs/
 """
 
 
@@ -97,8 +116,8 @@ def main(argv: list[str] | None = None) -> None:
     Run an rl_zoo3 command (``train``, ``enjoy``, ``plot_train``, ``plot_from_file``, ``all_plots``)
     with REINFORCE registered; every other rl_zoo3 algorithm stays available.
 
-    ``train --algo reinforce`` (or ``reinforce_mask``) reads the hyperparameters shipped with this
-    package unless given a ``--conf-file``.
+    ``train --algo reinforce`` (or ``reinforce_mask``, ``reinforce_lstm``, ``reinforce_lstm_mask``) reads the
+    hyperparameters shipped with this package unless given a ``--conf-file``.
 
     :param argv: the command line without the program name (default: ``sys.argv[1:]``)
     """

@@ -1,8 +1,15 @@
 import optuna
 import pytest
 
-from sb3_reinforce import REINFORCE
-from sb3_reinforce.zoo import convert_reinforce_params, main, sample_reinforce_params
+from sb3_reinforce import REINFORCE, MaskableRecurrentREINFORCE, RecurrentREINFORCE
+from sb3_reinforce.zoo import (
+    convert_reinforce_lstm_params,
+    convert_reinforce_params,
+    main,
+    sample_reinforce_lstm_params,
+    sample_reinforce_params,
+)
+from sb3_reinforce.zoo.hyperparams import LSTM_HIDDEN_SIZES
 
 # A short search: few steps, one evaluation of two episodes per trial.
 SEARCH = ["--env", "CartPole-v1", "-n", "1000", "--n-evaluations", "1", "--eval-episodes", "2", "--no-optim-plots"]
@@ -39,6 +46,24 @@ def test_sampled_parameters_construct_a_model(baseline, n_actions):
     assert model.exact_discounted_gradient and not model.normalize_advantage and model.target_kl == 0.01
     assert model.adapt_learning_rate
     assert model.policy.net_arch == dict(pi=[64, 64], vf=[64, 64])
+
+
+@pytest.mark.parametrize("algo", [RecurrentREINFORCE, MaskableRecurrentREINFORCE])
+def test_lstm_sampler_covers_the_lstm_size(algo):
+    params = dict(n_steps=64, one_minus_gamma=0.01, learning_rate=0.001, reward_to_go=True, exact_discounted_gradient=False)
+    params |= dict(baseline="value", value_epochs=0, normalize_advantage=True, ent_coef=0.001, net_arch="tiny")
+    params |= dict(activation_fn="tanh", target_kl=None, lstm_hidden_size=32)
+    hyperparams = sample_reinforce_lstm_params(optuna.trial.FixedTrial(params), n_actions=0, n_envs=1, additional_args={})
+    assert hyperparams["policy_kwargs"]["lstm_hidden_size"] == 32
+    assert convert_reinforce_lstm_params(params) == hyperparams
+    model = algo("MlpLstmPolicy", "CartPole-v1", **hyperparams)
+    assert model.policy.lstm_actor.hidden_size == 32 and model.policy.lstm_critic.hidden_size == 32
+    sampler = optuna.samplers.RandomSampler(seed=0)
+    sizes = {
+        sample_reinforce_lstm_params(trial, 0, 1, {})["policy_kwargs"]["lstm_hidden_size"]
+        for trial in (optuna.create_study(sampler=sampler).ask() for _ in range(40))
+    }
+    assert sizes == set(LSTM_HIDDEN_SIZES)
 
 
 def test_converter_reads_stored_trials():

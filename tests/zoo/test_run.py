@@ -6,8 +6,8 @@ import pytest
 import yaml
 from rl_zoo3.exp_manager import ExperimentManager
 
-from sb3_reinforce import REINFORCE, MaskableREINFORCE
-from sb3_reinforce.zoo import default_conf_file, main, register
+from sb3_reinforce import REINFORCE, MaskableRecurrentREINFORCE, MaskableREINFORCE, RecurrentREINFORCE
+from sb3_reinforce.zoo import ALGOS, default_conf_file, main, register
 from sb3_reinforce.zoo.run import MASKED_ENV_ID
 
 
@@ -53,7 +53,7 @@ def test_user_conf_file_and_params_take_precedence(tmp_path):
     assert model.lr_schedule(1.0) == 0.002 and model.gamma == 0.9  # the user's file replaces the shipped one
 
 
-@pytest.mark.parametrize("algo", ["reinforce", "reinforce_mask"])
+@pytest.mark.parametrize("algo", list(ALGOS))
 def test_every_shipped_entry_constructs_a_model(tmp_path, algo):
     register()
     conf = default_conf_file(algo)
@@ -62,7 +62,7 @@ def test_every_shipped_entry_constructs_a_model(tmp_path, algo):
     for env_id, entry in entries.items():
         manager = ExperimentManager(argparse.Namespace(), algo, env_id, str(tmp_path), eval_freq=-1, config=conf, verbose=0)
         model, _ = manager.setup_experiment()
-        assert isinstance(model, MaskableREINFORCE if algo == "reinforce_mask" else REINFORCE)
+        assert type(model) is ALGOS[algo]
         for name in ("n_steps", "gamma", "reward_to_go", "baseline", "normalize_advantage"):
             if name in entry:
                 assert getattr(model, name) == entry[name], (env_id, name)
@@ -75,12 +75,32 @@ def test_reinforce_mask(tmp_path):
     assert MaskableREINFORCE.load(model_path).num_timesteps >= 500
 
 
+def test_reinforce_lstm_train_and_enjoy(tmp_path, capsys):
+    """A velocity-masked task of rl_zoo3 with the shipped entry; enjoy passes the LSTM state from step to step."""
+    args = ["--env", "CartPoleNoVel-v1", "-f", str(tmp_path), "--seed", "0", "--verbose", "0"]
+    main(["train", "--algo", "reinforce_lstm", *args, "-n", "1000", "--eval-freq", "500", "--eval-episodes", "2"])
+    (model_path,) = tmp_path.glob("reinforce_lstm/CartPoleNoVel-v1_1/CartPoleNoVel-v1.zip")
+    model = RecurrentREINFORCE.load(model_path)
+    assert model.num_timesteps >= 1000 and model.policy.lstm_actor.hidden_size == 64
+    capsys.readouterr()
+    main(["enjoy", "--algo", "reinforce_lstm", "--env", "CartPoleNoVel-v1", "-f", str(tmp_path), "--no-render", "-n", "200"])
+    assert "Episode Reward:" in capsys.readouterr().out
+
+
+def test_reinforce_lstm_mask(tmp_path):
+    main(
+        ["train", "--algo", "reinforce_lstm_mask", "--env", MASKED_ENV_ID, "-f", str(tmp_path), "-n", "500", "--verbose", "0"]
+    )
+    (model_path,) = tmp_path.glob("reinforce_lstm_mask/*/*.zip")
+    assert MaskableRecurrentREINFORCE.load(model_path).num_timesteps >= 500
+
+
 @pytest.mark.parametrize("flag", ["--help", "-h"])
 def test_help(capsys, flag):
     main([flag])
     out = capsys.readouterr().out
     assert out.startswith("usage: python -m sb3_reinforce.zoo {train,enjoy,plot_train,plot_from_file,all_plots}")
-    for text in ("--algo reinforce", "--algo reinforce_mask", default_conf_file("reinforce"), "train --help"):
+    for text in ("--algo reinforce", "--algo reinforce_mask", "--algo reinforce_lstm", default_conf_file("reinforce_lstm")):
         assert text in out, text
 
 

@@ -1,0 +1,156 @@
+"""
+Speed and memory of RecurrentREINFORCE.
+
+``--speed``: environment steps per second of ``learn()``, RecurrentREINFORCE against sb3-contrib's RecurrentPPO
+at the same ``n_envs`` and LSTM size on CartPoleNoVel-v1, each with its shipped hyperparameters (this package's
+``reinforce_lstm.yml``, rl_zoo3's ``ppo_lstm.yml``; without ``normalize``, which does not change the networks'
+cost), one CPU thread, in alternating order; the median of each and of the per-repeat ratios.
+
+``--memoryless``: REINFORCE's memoryless ``MlpPolicy`` on CartPoleNoVel-v1 with the settings of the shipped
+``reinforce_lstm`` entry (8 envs, 512 steps per batch, lr 0.003 decayed to 0, normalized observations), 3 seeds
+of 100k steps, greedy 10-episode evaluations every 5k: what a policy without memory reaches.
+
+``--memory``: the peak memory of one update (the padded passes over the batch's episodes, forward and backward)
+on batches with long episodes, each in a fresh process: the growth of the peak resident memory over the update.
+With ``max_padding=inf`` the batch is padded to its longest episode in one pass; by default episodes are
+bucketed by length (:func:`sb3_reinforce.common.recurrent.episode_buckets`).
+
+    python benchmarks/recurrent.py --speed --repeats 3
+    python benchmarks/recurrent.py --memoryless
+    python benchmarks/recurrent.py --memory
+"""
+
+import argparse
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import rl_zoo3.import_envs  # noqa: F401  (registers the velocity-masked tasks)
+import torch as th
+import yaml
+from rl_zoo3 import hyperparams as zoo_hyperparams_package
+from sb3_contrib import RecurrentPPO
+from stable_baselines3.common.callbacks import EvalCallback
+from stable_baselines3.common.env_util import make_vec_env
+from stable_baselines3.common.vec_env import VecNormalize
+from torch import nn
+
+from sb3_reinforce import REINFORCE, RecurrentREINFORCE
+from sb3_reinforce.zoo import default_conf_file
+
+ENV = "CartPoleNoVel-v1"
+# (batch, as episode lengths) of the memory measure
+BATCHES = {
+    "8 episodes of 1000 steps": [1000] * 8,
+    "1 episode of 1000 steps and 100 of 10": [1000] + [10] * 100,
+}
+
+
+def entry(path: Path) -> dict:
+    """The CartPoleNoVel-v1 entry of a zoo file, ready for the constructor (normalize, n_timesteps dropped)."""
+    hyperparams = dict(yaml.safe_load(path.read_text())[ENV])
+    for key in ("normalize", "n_timesteps", "policy"):
+        hyperparams.pop(key, None)
+    if isinstance(hyperparams.get("policy_kwargs"), str):
+        hyperparams["policy_kwargs"] = eval(hyperparams["policy_kwargs"], {"nn": nn, "dict": dict})
+    for key in ("learning_rate", "clip_range"):
+        if isinstance(hyperparams.get(key), str) and hyperparams[key].startswith("lin_"):
+            hyperparams[key] = float(hyperparams[key][4:])
+    return hyperparams
+
+
+def learn_speed(algo: str, steps: int, seed: int) -> float:
+    """Steps per second of ``learn()`` (model construction excluded)."""
+    if algo == "RecurrentREINFORCE":
+        cls, hyperparams = RecurrentREINFORCE, entry(Path(default_conf_file("reinforce_lstm")))
+    else:
+        cls, hyperparams = RecurrentPPO, entry(Path(zoo_hyperparams_package.__path__[0]) / "ppo_lstm.yml")
+    env = make_vec_env(ENV, n_envs=hyperparams.pop("n_envs"), seed=seed)
+    model = cls("MlpLstmPolicy", env, seed=seed, device="cpu", **hyperparams)
+    start = time.perf_counter()
+    model.learn(steps)
+    return model.num_timesteps / (time.perf_counter() - start)
+
+
+def speed(args: argparse.Namespace) -> None:
+    speeds: dict[str, list[float]] = {"RecurrentREINFORCE": [], "RecurrentPPO": []}
+    for repeat in range(args.repeats):
+        for algo in list(speeds)[:: 1 if repeat % 2 == 0 else -1]:
+            speeds[algo].append(learn_speed(algo, args.steps, repeat))
+        print(f"repeat {repeat}: " + ", ".join(f"{algo} {values[-1]:.0f}" for algo, values in speeds.items()), flush=True)
+    ratios = np.array(speeds["RecurrentREINFORCE"]) / np.array(speeds["RecurrentPPO"])
+    print(f"{ENV}, {args.steps} steps, {args.repeats} repeats, shipped hyperparameters (n_envs 8, LSTM 64)")
+    for algo, values in speeds.items():
+        print(f"  {algo:20s} {np.median(values):8.0f} steps/s (median)")
+    print(f"  RecurrentREINFORCE / RecurrentPPO: median of per-repeat ratios {np.median(ratios):.2f} (min {ratios.min():.2f})")
+
+
+def memoryless() -> None:
+    for seed in range(3):
+        env = VecNormalize(make_vec_env(ENV, n_envs=8, seed=seed), norm_reward=False)
+        eval_env = VecNormalize(make_vec_env(ENV, n_envs=1, seed=seed + 1000), norm_reward=False, training=False)
+        model = REINFORCE("MlpPolicy", env, n_steps=64, learning_rate=lambda progress: 0.003 * progress, seed=seed)
+        with tempfile.TemporaryDirectory() as folder:
+            callback = EvalCallback(eval_env, eval_freq=5000 // 8, n_eval_episodes=10, log_path=folder, verbose=0)
+            model.learn(100_000, callback=callback)
+        returns = [float(np.mean(episodes)) for episodes in callback.evaluations_results]
+        print(f"memoryless REINFORCE, seed {seed}: best {max(returns):.1f}, final {returns[-1]:.1f}", flush=True)
+
+
+def update_peak(lengths: list[int], max_padding: float, lstm_hidden_size: int) -> float:
+    """Growth of the peak resident memory (MiB) over one update of a batch of episodes of ``lengths`` steps."""
+    code = f"""
+import resource, numpy as np, torch as th
+import rl_zoo3.import_envs
+from stable_baselines3.common.type_aliases import RolloutBufferSamples
+from sb3_reinforce import REINFORCE, RecurrentREINFORCE
+th.set_num_threads(1)
+lengths = {lengths}
+model = RecurrentREINFORCE("MlpLstmPolicy", "{ENV}", device="cpu", policy_kwargs=dict(lstm_hidden_size={lstm_hidden_size}))
+model.MAX_PADDING = float("{max_padding}")
+n = sum(lengths)
+starts = np.zeros(n, dtype=np.float32)
+starts[np.cumsum([0, *lengths[:-1]])] = 1.0
+model.rollout_buffer.episode_starts = starts
+actions = th.randint(0, 2, (n, 1)).float()
+data = RolloutBufferSamples(th.randn(n, 4), actions, th.zeros(n), th.zeros(n), th.randn(n), th.zeros(n))
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+log_prob, entropy, _ = model._evaluate_actions(data)
+(-(data.advantages * log_prob).sum() - entropy.mean()).backward()
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before)
+"""
+    result = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+    return int(result.stdout) / 1024
+
+
+def memory(args: argparse.Namespace) -> None:
+    print(f"Peak memory of one update (forward and backward), LSTM {args.lstm_hidden_size}, MlpLstmPolicy defaults")
+    for name, lengths in BATCHES.items():
+        for label, max_padding in (("buckets (default)", 1.0), ("one pass padded to the longest", float("inf"))):
+            peak = update_peak(lengths, max_padding, args.lstm_hidden_size)
+            print(f"  {name} ({sum(lengths)} steps), {label}: +{peak:.0f} MiB", flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--speed", action="store_true")
+    parser.add_argument("--memory", action="store_true")
+    parser.add_argument("--memoryless", action="store_true")
+    parser.add_argument("--steps", type=int, default=20_000)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--lstm-hidden-size", type=int, default=256)
+    args = parser.parse_args()
+    th.set_num_threads(1)
+    if args.speed:
+        speed(args)
+    if args.memory:
+        memory(args)
+    if args.memoryless:
+        memoryless()
+
+
+if __name__ == "__main__":
+    main()
