@@ -311,6 +311,14 @@ class REINFORCE(OnPolicyAlgorithm):
             state_dicts = [*state_dicts, "value_optimizer"]
         return state_dicts, variables
 
+    @property
+    def _value_in_loss(self) -> bool:
+        """
+        Whether the value function is trained in the policy's gradient step (the value baseline with
+        ``value_epochs=0``): only then does evaluating the batch's actions need the state values.
+        """
+        return self.baseline == "value" and self.value_epochs == 0
+
     def _on_rollout_start(self, env: VecEnv) -> None:
         """
         Prepare what the policy keeps from step to step (nothing: the policies of REINFORCE are memoryless);
@@ -338,12 +346,13 @@ class REINFORCE(OnPolicyAlgorithm):
         Log-probabilities, entropies and (with the value baseline) values of the batch's actions.
 
         :param data: the batch
-        :return: ``log pi(a_t|s_t)``, the entropies (``None`` without analytical form) and the values
+        :return: ``log pi(a_t|s_t)``, the entropies (``None`` without analytical form) and the values (``None``
+            unless the value function is trained in the policy's step)
         """
         actions = data.actions
         if isinstance(self.action_space, spaces.Discrete):
             actions = actions.long().flatten()
-        if self.baseline == "value":
+        if self._value_in_loss:
             values, log_prob, entropy = self.policy.evaluate_actions(data.observations, actions)
             return log_prob, entropy, values.flatten()
         distribution = self.policy.get_distribution(data.observations)
@@ -505,7 +514,7 @@ class REINFORCE(OnPolicyAlgorithm):
         # Approximate the entropy by -log pi when it has no analytical form
         entropy_loss = -th.mean(-log_prob) if entropy is None else -th.mean(entropy)
         loss = policy_loss + self.ent_coef * entropy_loss
-        if values is not None and self.value_optimizer is None:
+        if values is not None:
             value_loss = F.mse_loss(data.returns, values)
             loss = loss + self.vf_coef * value_loss
 
@@ -535,7 +544,7 @@ class REINFORCE(OnPolicyAlgorithm):
             self.logger.record("train/step_fraction", step_fraction)
         self.logger.record("train/weights_mean", float(np.mean(batch.weights)))
         self.logger.record("train/weights_std", float(np.std(batch.weights)))
-        if values is not None:
+        if self.baseline == "value":
             self.logger.record("train/value_loss", value_loss.item())
             self.logger.record(
                 "train/explained_variance",

@@ -96,7 +96,7 @@ class MaskableREINFORCE(REINFORCE):
         actions = data.actions
         if isinstance(self.action_space, spaces.Discrete):
             actions = actions.long().flatten()
-        if self.baseline == "value":
+        if self._value_in_loss:
             values, log_prob, entropy = self.policy.evaluate_actions(
                 data.observations,  # type: ignore[arg-type]
                 actions,

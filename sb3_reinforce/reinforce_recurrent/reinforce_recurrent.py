@@ -157,7 +157,7 @@ class RecurrentREINFORCE(REINFORCE):
         :return: ``log pi(a_t|h_t)``, the entropies (``None`` without analytical form) and the values
         """
         observations, actions = _take(data.observations, index), actions[index]
-        if self.baseline == "value":
+        if self._value_in_loss:
             values, log_prob, entropy = self.policy.evaluate_actions(observations, actions, lstm_states, episode_starts)
             return log_prob, entropy, values.flatten()
         distribution, _ = self.policy.get_distribution(observations, lstm_states.pi, episode_starts)
