@@ -118,8 +118,10 @@ class MaskableREINFORCE(REINFORCE):
         Get the policy action from an observation, among the valid actions when ``action_masks`` is given.
 
         :param observation: the input observation
-        :param state: The last hidden states (unused, for the common interface)
-        :param episode_start: The last episode starts (unused, for the common interface)
+        :param state: The last hidden states: the LSTM states of a recurrent policy
+            (:class:`~sb3_reinforce.MaskableRecurrentREINFORCE`), ``None`` for zero states; unused otherwise
+        :param episode_start: Whether the observations start new episodes (a recurrent policy resets their
+            states); unused otherwise
         :param deterministic: Whether or not to return deterministic actions.
         :param action_masks: Action masks to apply to the action distribution
         :return: the model's action and the next hidden state
