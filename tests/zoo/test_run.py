@@ -118,7 +118,9 @@ def test_train_help_names_the_program(capsys):
 
 
 def test_env_without_a_shipped_entry(tmp_path):
+    # (with an entry, train would train it for its whole budget)
+    assert "MountainCar-v0" not in yaml.safe_load(Path(default_conf_file("reinforce")).read_text())
     with pytest.raises(
-        SystemExit, match=r"no hyperparameters for --algo reinforce on Walker2d-v5 in .*reinforce.yml\. .*--conf-file"
+        SystemExit, match=r"no hyperparameters for --algo reinforce on MountainCar-v0 in .*reinforce.yml\. .*--conf-file"
     ):
-        main(["train", "--algo", "reinforce", "--env", "Walker2d-v5", "-f", str(tmp_path)])
+        main(["train", "--algo", "reinforce", "--env", "MountainCar-v0", "-f", str(tmp_path)])
