@@ -18,7 +18,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 
-from benchmarks.learning import read_csv, threshold
+from benchmarks.learning import read_csv, save_curves_figure
 
 
 def curves_of(spec: str, env: str) -> tuple[str, np.ndarray, np.ndarray]:
@@ -58,16 +58,7 @@ def main() -> None:
             f"{label}: final {returns[:, -1].mean():.1f} (per seed {np.round(returns[:, -1], 1).tolist()}), "
             f"best of the mean curve {returns.mean(axis=0).max():.1f}"
         )
-    target = threshold(args.env)
-    if target is not None:
-        axes.axhline(target, color="gray", linestyle="--", linewidth=1, label=f"threshold {target:g}")
-    axes.set(title=f"{args.env}: greedy evaluation return (mean, min-max over seeds)", xlabel="environment steps")
-    axes.set_ylabel("return")
-    axes.legend(fontsize=8)
-    figure.tight_layout()
-    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    figure.savefig(args.out, dpi=100)
-    plt.close(figure)
+    save_curves_figure(figure, axes, args.env, Path(args.out))
 
 
 if __name__ == "__main__":

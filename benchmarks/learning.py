@@ -28,6 +28,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import gymnasium as gym
 import numpy as np
@@ -36,6 +37,10 @@ import yaml
 from rl_zoo3 import hyperparams as zoo_hyperparams_package
 
 from sb3_reinforce.zoo import default_conf_file
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 # Budget (steps), evaluation period (steps) and evaluation episodes per environment. rl_zoo3 trains
 # these tasks for 1e5 (CartPole) to 2e6 (LunarLander) steps; the larger budgets are capped to what
@@ -311,17 +316,33 @@ def report(out: Path) -> str:
                 f"| {best:.1f} | {mean_curve.max():.1f} | {median}; {per_seed} "
                 f"| {len(hits)}/{len(rows)} | {holds} | {kept:.0%} | {wall_clock:.0f} s |"
             )
-        if target is not None:
-            axes.axhline(target, color="gray", linestyle="--", linewidth=1, label=f"threshold {target:g}")
-        axes.set(title=f"{env}: greedy evaluation return (mean, min-max over seeds)", xlabel="environment steps")
-        axes.set_ylabel("return")
-        axes.legend(fontsize=8)
-        figure.tight_layout()
-        figure.savefig(out / f"{env.replace('/', '_')}.png", dpi=100)
-        plt.close(figure)
+        save_curves_figure(figure, axes, env, out / f"{env.replace('/', '_')}.png")
     table = "\n".join(lines) + "\n" + aggregate(runs, randoms, out)
     (out / "table.md").write_text(table)
     return table
+
+
+def save_curves_figure(figure: "Figure", axes: "Axes", env: str, path: Path) -> None:
+    """
+    Finish a figure of greedy evaluation curves of ``env`` (the threshold, titles, legend) and save it.
+
+    :param figure: the figure
+    :param axes: its axes, with the curves drawn
+    :param env: the environment
+    :param path: the PNG file
+    """
+    import matplotlib.pyplot as plt
+
+    target = threshold(env)
+    if target is not None:
+        axes.axhline(target, color="gray", linestyle="--", linewidth=1, label=f"threshold {target:g}")
+    axes.set(title=f"{env}: greedy evaluation return (mean, min-max over seeds)", xlabel="environment steps")
+    axes.set_ylabel("return")
+    axes.legend(fontsize=8)
+    figure.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    figure.savefig(path, dpi=100)
+    plt.close(figure)
 
 
 def aggregate(runs: list[dict[str, str]], randoms: dict[str, float], out: Path) -> str:
@@ -362,7 +383,8 @@ def aggregate(runs: list[dict[str, str]], randoms: dict[str, float], out: Path) 
     lines = [
         "",
         f"Normalized final return, (x - random) / (reference - random), over {len(envs)} tasks ({', '.join(envs)}); "
-        "95% stratified-bootstrap confidence intervals (rliable, 2000 resamples):",
+        "95% stratified-bootstrap confidence intervals (rliable, 2000 resamples; the bounds' last digit can differ "
+        "between invocations: rliable's bootstrap, through arch 7, does not repeat from its random_state):",
         "",
         "| algorithm | runs | IQM | median | mean |",
         "|---|---|---|---|---|",

@@ -24,6 +24,8 @@ class TinyMDP(gym.Env):
 
     observation_space = gym.spaces.Box(0.0, 1.0, (N_STATES,), dtype=np.float32)
     action_space = gym.spaces.Discrete(2)
+    # The task's tables (a subclass gives its own)
+    NEXT, REWARD, ACTION_MASKS = NEXT, REWARD, ACTION_MASKS
 
     def __init__(self, masked: bool = False):
         self.masked = masked
@@ -32,24 +34,27 @@ class TinyMDP(gym.Env):
     def _obs(self) -> np.ndarray:
         return np.eye(N_STATES, dtype=np.float32)[self.state]
 
+    def _start(self) -> int:
+        return 0
+
     def reset(self, *, seed=None, options=None):
         super().reset(seed=seed)
-        self.state = 0
+        self.state = self._start()
         return self._obs(), {}
 
     def step(self, action):
         action = int(action)
         if self.masked:
-            assert ACTION_MASKS[self.state][action], f"invalid action {action} in state {self.state}"
-        reward = REWARD[self.state][action]
-        next_state = NEXT[self.state][action]
+            assert self.ACTION_MASKS[self.state][action], f"invalid action {action} in state {self.state}"
+        reward = self.REWARD[self.state][action]
+        next_state = self.NEXT[self.state][action]
         if next_state is None:
             return self._obs(), reward, True, False, {}
         self.state = next_state
         return self._obs(), reward, False, False, {}
 
     def action_masks(self) -> np.ndarray:
-        return np.array(ACTION_MASKS[self.state])
+        return np.array(self.ACTION_MASKS[self.state])
 
 
 def trajectories(masked: bool = False) -> list[tuple[list[int], list[int], list[float]]]:

@@ -13,6 +13,8 @@ action 1 in state 1.
 import gymnasium as gym
 import numpy as np
 
+from tests.tiny_mdp import TinyMDP
+
 N_OBS = 4
 # The observation of each state: states 2 and 3 look the same.
 OBSERVATION = {0: 0, 1: 1, 2: 2, 3: 2, 4: 3}
@@ -23,37 +25,17 @@ REWARD = {0: (1.0, 2.0), 1: (1.0, 0.5), 2: (4.0, 1.0), 3: (1.0, 4.0), 4: (3.0, 1
 ACTION_MASKS = {0: (True, True), 1: (True, False), 2: (True, True), 3: (True, True), 4: (True, True)}
 
 
-class TinyPOMDP(gym.Env):
+class TinyPOMDP(TinyMDP):
     """The tiny POMDP as a Gymnasium env; with ``masked=True`` it has an ``action_masks()`` method."""
 
     observation_space = gym.spaces.Box(0.0, 1.0, (N_OBS,), dtype=np.float32)
-    action_space = gym.spaces.Discrete(2)
-
-    def __init__(self, masked: bool = False):
-        self.masked = masked
-        self.state = 0
+    NEXT, REWARD, ACTION_MASKS = NEXT, REWARD, ACTION_MASKS
 
     def _obs(self) -> np.ndarray:
         return np.eye(N_OBS, dtype=np.float32)[OBSERVATION[self.state]]
 
-    def reset(self, *, seed=None, options=None):
-        super().reset(seed=seed)
-        self.state = int(self.np_random.integers(2))
-        return self._obs(), {}
-
-    def step(self, action):
-        action = int(action)
-        if self.masked:
-            assert ACTION_MASKS[self.state][action], f"invalid action {action} in state {self.state}"
-        reward = REWARD[self.state][action]
-        next_state = NEXT[self.state][action]
-        if next_state is None:
-            return self._obs(), reward, True, False, {}
-        self.state = next_state
-        return self._obs(), reward, False, False, {}
-
-    def action_masks(self) -> np.ndarray:
-        return np.array(ACTION_MASKS[self.state])
+    def _start(self) -> int:
+        return int(self.np_random.integers(2))
 
 
 def trajectories(masked: bool = False) -> list[tuple[float, list[int], list[int], list[float]]]:
