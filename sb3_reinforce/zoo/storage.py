@@ -45,7 +45,8 @@ def open_storage(storage: str, attempts: int = 10) -> optuna.storages.BaseStorag
         Path(storage).parent.mkdir(parents=True, exist_ok=True)
         return optuna.storages.JournalStorage(optuna.storages.journal.JournalFileBackend(storage))
     url = _parse_url(storage)
-    for attempt in range(attempts):
+    attempt = 1
+    while True:
         try:
             return optuna.storages.RDBStorage(storage)
         except ModuleNotFoundError as error:
@@ -56,11 +57,11 @@ def open_storage(storage: str, attempts: int = 10) -> optuna.storages.BaseStorag
         except (sqlalchemy.exc.SQLAlchemyError, optuna.exceptions.StorageInternalError) as error:
             # A worker that loses the race to create the tables gets an error from the database (PostgreSQL:
             # a duplicate key of its catalog; SQLite: a table that exists) and finds them made on the next try.
-            if attempt == attempts - 1:
+            if attempt == attempts:
                 reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
                 raise StorageError(f"--storage {_hide_password(storage)}: cannot open the database: {reason}") from None
+            attempt += 1
             time.sleep(random.uniform(0.1, 0.5))
-    raise AssertionError("unreachable: the last attempt returns or raises")
 
 
 def _parse_url(storage: str) -> sqlalchemy.engine.URL:
