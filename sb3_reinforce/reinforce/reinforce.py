@@ -10,7 +10,7 @@ from gymnasium import spaces
 from stable_baselines3.common.callbacks import BaseCallback
 from stable_baselines3.common.on_policy_algorithm import OnPolicyAlgorithm
 from stable_baselines3.common.policies import ActorCriticPolicy, BasePolicy
-from stable_baselines3.common.type_aliases import GymEnv, MaybeCallback, RolloutBufferSamples, Schedule
+from stable_baselines3.common.type_aliases import GymEnv, MaybeCallback, PyTorchObs, RolloutBufferSamples, Schedule
 from stable_baselines3.common.utils import FloatSchedule, explained_variance, obs_as_tensor, update_learning_rate
 from stable_baselines3.common.vec_env import VecEnv
 from torch.nn import functional as F
@@ -596,11 +596,7 @@ class REINFORCE(OnPolicyAlgorithm):
         :param indices: the steps
         :return: the values, in the order of ``indices``
         """
-        if isinstance(data.observations, dict):
-            observations = {key: obs[indices] for key, obs in data.observations.items()}
-        else:
-            observations = data.observations[indices]
-        return self.policy.predict_values(observations).flatten()
+        return self.policy.predict_values(take_observations(data.observations, indices)).flatten()
 
     def _limit_step(
         self, data: RolloutBufferSamples, old_log_prob: th.Tensor, before: list[th.Tensor], step_kl: float
@@ -706,6 +702,19 @@ class REINFORCE(OnPolicyAlgorithm):
             reset_num_timesteps=reset_num_timesteps,
             progress_bar=progress_bar,
         )
+
+
+def take_observations(observations: PyTorchObs, index: th.Tensor) -> PyTorchObs:
+    """
+    The observations at some of a batch's steps (of every key, for Dict observations).
+
+    :param observations: the batch's observations
+    :param index: the steps
+    :return: the observations at ``index``, in its order
+    """
+    if isinstance(observations, dict):
+        return {key: obs[index] for key, obs in observations.items()}
+    return observations[index]
 
 
 def check_hyperparameters(

@@ -7,7 +7,7 @@ from gymnasium import spaces
 from sb3_contrib.common.recurrent.policies import RecurrentActorCriticPolicy
 from sb3_contrib.common.recurrent.type_aliases import RNNStates
 from stable_baselines3.common.policies import BasePolicy
-from stable_baselines3.common.type_aliases import MaybeCallback, PyTorchObs, RolloutBufferSamples
+from stable_baselines3.common.type_aliases import MaybeCallback, RolloutBufferSamples
 from stable_baselines3.common.vec_env import VecEnv
 
 from sb3_reinforce.common.buffers import (
@@ -17,7 +17,7 @@ from sb3_reinforce.common.buffers import (
     SequentialRolloutBuffer,
 )
 from sb3_reinforce.common.recurrent import episode_buckets
-from sb3_reinforce.reinforce.reinforce import REINFORCE
+from sb3_reinforce.reinforce.reinforce import REINFORCE, take_observations
 from sb3_reinforce.reinforce_recurrent.policies import CnnLstmPolicy, MlpLstmPolicy, MultiInputLstmPolicy
 
 SelfRecurrentREINFORCE = TypeVar("SelfRecurrentREINFORCE", bound="RecurrentREINFORCE")
@@ -156,7 +156,7 @@ class RecurrentREINFORCE(REINFORCE):
         :param episode_starts: where to reset the LSTM states (nowhere)
         :return: ``log pi(a_t|h_t)``, the entropies (``None`` without analytical form) and the values
         """
-        observations, actions = _take(data.observations, index), actions[index]
+        observations, actions = take_observations(data.observations, index), actions[index]
         if self._value_in_loss:
             values, log_prob, entropy = self.policy.evaluate_actions(observations, actions, lstm_states, episode_starts)
             return log_prob, entropy, values.flatten()
@@ -184,7 +184,7 @@ class RecurrentREINFORCE(REINFORCE):
 
     def _predict_values(self, data: RolloutBufferSamples, indices: th.Tensor) -> th.Tensor:
         def run(index: th.Tensor, lstm_states: RNNStates, episode_starts: th.Tensor) -> tuple[th.Tensor | None, ...]:
-            observations = _take(data.observations, index)
+            observations = take_observations(data.observations, index)
             return (self.policy.predict_values(observations, lstm_states.vf, episode_starts).flatten(),)  # type: ignore[arg-type]
 
         (values,) = self._over_episodes(indices, run)
@@ -208,10 +208,3 @@ class RecurrentREINFORCE(REINFORCE):
             reset_num_timesteps=reset_num_timesteps,
             progress_bar=progress_bar,
         )
-
-
-def _take(observations: PyTorchObs, index: th.Tensor) -> PyTorchObs:
-    """The observations at ``index`` (of every key, for Dict observations)."""
-    if isinstance(observations, dict):
-        return {key: obs[index] for key, obs in observations.items()}
-    return observations[index]
