@@ -7,6 +7,7 @@ import gymnasium as gym
 import numpy as np
 import torch as th
 from gymnasium import spaces
+from sb3_contrib.common.utils import conjugate_gradient_solver
 from stable_baselines3.common.callbacks import BaseCallback
 from stable_baselines3.common.on_policy_algorithm import OnPolicyAlgorithm
 from stable_baselines3.common.policies import ActorCriticPolicy, BasePolicy
@@ -116,6 +117,12 @@ class REINFORCE(OnPolicyAlgorithm):
         (before any shortening) exceeded ``target_kl``, multiplied by 1.5 when it was below
         ``target_kl / 1.5^2``, within ``1/100`` and ``100`` times ``learning_rate`` (or its schedule's value).
         Only the step length adapts; the value fit keeps its own step size.
+    :param natural_gradient: Step the policy along the natural gradient ``F^-1 g`` instead of with the
+        optimizer: ``g`` is the loss's gradient (the same score-function estimate), ``F`` the Fisher
+        information of the policy on the batch, and the step is as long as ``target_kl`` (needed) allows.
+        The estimate of the gradient is unchanged; the update is preconditioned by ``F^-1`` (Kakade, 2001)
+        instead of by the optimizer's per-parameter scaling, so ``learning_rate`` sets only the value fit's
+        step (when ``value_learning_rate`` is ``None``). With the value baseline, needs ``value_epochs > 0``.
     :param rollout_buffer_class: Rollout buffer class to use, a subclass of
         :class:`~sb3_reinforce.common.buffers.EpisodicBufferMixin`. If ``None``, it will be automatically
         selected.
@@ -156,6 +163,10 @@ class REINFORCE(OnPolicyAlgorithm):
     # adapted rate relative to learning_rate
     LR_ADAPTATION: ClassVar[float] = 1.5
     LR_FACTOR_BOUNDS: ClassVar[tuple[float, float]] = (0.01, 100.0)
+    # With natural_gradient: the conjugate-gradient iterations that solve F x = g, and the damping added to F
+    # (as sb3-contrib's TRPO: 15 and 0.1)
+    CG_MAX_STEPS: ClassVar[int] = 15
+    CG_DAMPING: ClassVar[float] = 0.1
     policy: ActorCriticPolicy
     rollout_buffer: EpisodicRolloutBuffer
 
@@ -178,6 +189,7 @@ class REINFORCE(OnPolicyAlgorithm):
         max_episode_length: int = 100_000,
         target_kl: float | None = None,
         adapt_learning_rate: bool = False,
+        natural_gradient: bool = False,
         value_epochs: int = 0,
         value_learning_rate: float | Schedule | None = None,
         value_batch_size: int | None = 64,
@@ -213,6 +225,7 @@ class REINFORCE(OnPolicyAlgorithm):
             max_episode_length=max_episode_length,
             target_kl=target_kl,
             adapt_learning_rate=adapt_learning_rate,
+            natural_gradient=natural_gradient,
             value_epochs=value_epochs,
             value_learning_rate=value_learning_rate,
             value_batch_size=value_batch_size,
@@ -266,6 +279,7 @@ class REINFORCE(OnPolicyAlgorithm):
         self.adapt_learning_rate = adapt_learning_rate
         # With adapt_learning_rate, the learning rate is the schedule's value times this factor.
         self.lr_factor = 1.0
+        self.natural_gradient = natural_gradient
         self.value_epochs = value_epochs
         self.value_learning_rate = value_learning_rate
         self.value_batch_size = value_batch_size
@@ -518,12 +532,15 @@ class REINFORCE(OnPolicyAlgorithm):
             value_loss = F.mse_loss(data.returns, values)
             loss = loss + self.vf_coef * value_loss
 
-        self.policy.optimizer.zero_grad()
-        loss.backward()
-        max_norm = float("inf") if self.max_grad_norm is None else self.max_grad_norm
-        grad_norm = th.nn.utils.clip_grad_norm_(self.policy.parameters(), max_norm)
         before = [] if self.target_kl is None else [parameter.detach().clone() for parameter in self.policy.parameters()]
-        self.policy.optimizer.step()
+        if self.natural_gradient:
+            grad_norm = self._natural_step(loss, log_prob)
+        else:
+            self.policy.optimizer.zero_grad()
+            loss.backward()
+            max_norm = float("inf") if self.max_grad_norm is None else self.max_grad_norm
+            grad_norm = th.nn.utils.clip_grad_norm_(self.policy.parameters(), max_norm)
+            self.policy.optimizer.step()
         step_kl = self._approx_kl(data, log_prob.detach())
         approx_kl, step_fraction = self._limit_step(data, log_prob.detach(), before, step_kl)
         if self.adapt_learning_rate:
@@ -552,6 +569,43 @@ class REINFORCE(OnPolicyAlgorithm):
             )
         if hasattr(self.policy, "log_std"):
             self.logger.record("train/std", th.exp(self.policy.log_std).mean().item())
+
+    def _natural_step(self, loss: th.Tensor, log_prob: th.Tensor) -> th.Tensor:
+        """
+        With ``natural_gradient``: move the policy's parameters by ``sqrt(2 * target_kl / x^T F x) * x``, where
+        ``x`` solves ``F x = -g`` by conjugate gradient, ``g`` is the gradient of the loss and ``F`` the Fisher
+        information on the batch: the step whose second-order model of the KL divergence is ``target_kl``.
+
+        ``F`` is the Hessian, at the current parameters, of the batch's KL estimate ``mean((r - 1) - log r)``
+        (``r = pi / pi_old`` on the batch's actions), which is ``mean_t grad log pi_t grad log pi_t^T``: an
+        unbiased estimate of the Fisher information, the actions being drawn from the policy. Its products with
+        a vector are computed by differentiating twice, for any policy that gives log-probabilities.
+
+        :param loss: the loss, with its graph
+        :param log_prob: ``log pi(a_t|s_t)`` of the batch's actions, with its graph
+        :return: the norm of the gradient of the loss
+        """
+        log_ratio = log_prob - log_prob.detach()
+        kl = th.mean(th.exp(log_ratio) - 1 - log_ratio)
+        parameters = [parameter for parameter in self.policy.parameters() if parameter.requires_grad]
+        kl_gradients = th.autograd.grad(kl, parameters, create_graph=True, allow_unused=True)
+        # The actor's parameters: those the log-probabilities depend on
+        actor = [parameter for parameter, grad in zip(parameters, kl_gradients, strict=True) if grad is not None]
+        kl_gradient = th.cat([grad.flatten() for grad in kl_gradients if grad is not None])
+        gradient = _flat(th.autograd.grad(loss, actor, retain_graph=True, materialize_grads=True))
+
+        def fisher_product(vector: th.Tensor) -> th.Tensor:
+            hessian_vector = th.autograd.grad(kl_gradient @ vector, actor, retain_graph=True, materialize_grads=True)
+            return _flat(hessian_vector) + self.CG_DAMPING * vector
+
+        direction = conjugate_gradient_solver(fisher_product, -gradient.detach(), max_iter=self.CG_MAX_STEPS)
+        curvature = direction @ fisher_product(direction)
+        if th.isfinite(curvature) and curvature > 0:
+            step = th.sqrt(2 * self.target_kl / curvature) * direction
+            with th.no_grad():
+                for parameter, delta in zip(actor, step.split([p.numel() for p in actor]), strict=True):
+                    parameter.add_(delta.view_as(parameter))
+        return gradient.norm()
 
     def _fit_value(self, data: RolloutBufferSamples) -> th.Tensor:
         """
@@ -717,6 +771,11 @@ def take_observations(observations: PyTorchObs, index: th.Tensor) -> PyTorchObs:
     return observations[index]
 
 
+def _flat(tensors: tuple[th.Tensor, ...]) -> th.Tensor:
+    """The tensors, flattened into one vector."""
+    return th.cat([tensor.flatten() for tensor in tensors])
+
+
 def check_hyperparameters(
     learning_rate: Any,
     n_steps: Any,
@@ -733,6 +792,7 @@ def check_hyperparameters(
     max_episode_length: Any,
     target_kl: Any,
     adapt_learning_rate: Any,
+    natural_gradient: Any,
     value_epochs: Any,
     value_learning_rate: Any,
     value_batch_size: Any,
@@ -775,7 +835,23 @@ def check_hyperparameters(
             "adapt_learning_rate=True adapts the learning rate to target_kl, which is None: "
             "give target_kl (e.g. 0.01) or set adapt_learning_rate=False"
         )
+    check_bool("natural_gradient", natural_gradient)
+    if natural_gradient and target_kl is None:
+        raise ValueError(
+            "natural_gradient=True takes steps as long as target_kl allows, and target_kl is None: "
+            "give target_kl (e.g. 0.01) or set natural_gradient=False"
+        )
+    if natural_gradient and adapt_learning_rate:
+        raise ValueError(
+            "adapt_learning_rate=True adapts the optimizer's step, which natural_gradient=True does not take "
+            "(its step is set by target_kl): set one of them to False"
+        )
     check_int("value_epochs", value_epochs, low=0)
+    if natural_gradient and baseline == "value" and value_epochs == 0:
+        raise ValueError(
+            "natural_gradient=True steps the policy only, and value_epochs=0 trains the value function in the "
+            "policy's step: with baseline='value', give value_epochs > 0 (e.g. 10) so that it is fitted on its own"
+        )
     if not (value_learning_rate is None or callable(value_learning_rate)):
         try:
             check_number("value_learning_rate", value_learning_rate, low=0)

@@ -13,9 +13,9 @@ def sample_reinforce_params(trial: optuna.Trial, n_actions: int, n_envs: int, ad
     """
     Sample REINFORCE's hyperparameters: learning rate, ``n_steps`` (steps per env per batch),
     ``gamma``, the estimator (``reward_to_go``, ``exact_discounted_gradient``), the baseline,
-    normalization, entropy coefficient, network size and activation, the step bound ``target_kl`` (and
-    whether the learning rate adapts to it), how the value baseline is fitted (``value_epochs``), and gSDE
-    for continuous actions.
+    normalization, entropy coefficient, network size and activation, the step bound ``target_kl`` (and,
+    with it, the natural gradient or a learning rate adapted to it), how the value baseline is fitted
+    (``value_epochs``), and gSDE for continuous actions.
 
     :param trial: the Optuna trial
     :param n_actions: the action dimension for a Box action space, 0 otherwise (rl_zoo3's convention)
@@ -35,10 +35,14 @@ def sample_reinforce_params(trial: optuna.Trial, n_actions: int, n_envs: int, ad
         "activation_fn": trial.suggest_categorical("activation_fn", ["tanh", "relu"]),
         "target_kl": trial.suggest_categorical("target_kl", [None, 0.003, 0.01, 0.03, 0.1]),
     }
-    if sampled["target_kl"] is not None:
-        sampled["adapt_learning_rate"] = trial.suggest_categorical("adapt_learning_rate", [False, True])
     if sampled["baseline"] == "value":
         sampled["value_epochs"] = trial.suggest_categorical("value_epochs", [0, 3, 10])
+    if sampled["target_kl"] is not None:
+        # The natural gradient steps the policy only: not with a value function trained in the policy's step.
+        if sampled.get("value_epochs") != 0:
+            sampled["natural_gradient"] = trial.suggest_categorical("natural_gradient", [False, True])
+        if not sampled.get("natural_gradient"):
+            sampled["adapt_learning_rate"] = trial.suggest_categorical("adapt_learning_rate", [False, True])
     if sampled["reward_to_go"]:
         sampled["exact_discounted_gradient"] = trial.suggest_categorical("exact_discounted_gradient", [False, True])
     if n_actions > 0:

@@ -51,6 +51,22 @@ BAD_HYPERPARAMETERS = [
         ValueError,
         r"adapt_learning_rate=True adapts the learning rate to target_kl, which is None",
     ),
+    (dict(natural_gradient="yes"), TypeError, r"natural_gradient must be True or False; got 'yes'"),
+    (
+        dict(natural_gradient=True),
+        ValueError,
+        r"natural_gradient=True takes steps as long as target_kl allows, and target_kl is None",
+    ),
+    (
+        dict(natural_gradient=True, target_kl=0.01, adapt_learning_rate=True),
+        ValueError,
+        r"adapt_learning_rate=True adapts the optimizer's step, which natural_gradient=True does not take",
+    ),
+    (
+        dict(natural_gradient=True, target_kl=0.01, baseline="value"),
+        ValueError,
+        r"natural_gradient=True steps the policy only, and value_epochs=0 trains the value function in the policy's step",
+    ),
     (dict(value_epochs=-1, baseline="value"), ValueError, r"value_epochs must be an integer >= 0; got -1"),
     (dict(value_epochs=None, baseline="value"), TypeError, r"value_epochs must be an integer >= 0; got None"),
     (dict(value_learning_rate=-1.0), ValueError, r"value_learning_rate must be a number >= 0; got -1.0; or a schedule"),

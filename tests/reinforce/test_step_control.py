@@ -88,3 +88,52 @@ def test_adapt_learning_rate_follows_the_kl_of_each_update():
     model.lr_factor = high / 1.2
     one_update(model, buffer, state, target_kl=1e9)
     assert model.lr_factor == high
+
+
+@pytest.mark.parametrize("env_id", ["CartPole-v1", "Pendulum-v1"])
+def test_natural_gradient_step_solves_the_fisher_system(env_id):
+    """
+    The step is sqrt(2 * target_kl / x^T F x) * x with F x = -g, F the mean outer product of the batch's score
+    vectors (plus damping) and g the loss's gradient, both built here one step at a time.
+    """
+    env = make_vec_env(env_id, n_envs=2, seed=0)
+    # A linear policy: the action head's weights and biases (and log_std) are all the actor's parameters.
+    model = REINFORCE("MlpPolicy", env, n_steps=256, baseline=None, seed=0, policy_kwargs=dict(net_arch=[]))
+    model.natural_gradient, model.target_kl = True, 0.01
+    _, callback = model._setup_learn(10_000, None)
+    model.collect_rollouts(model.env, callback, model.rollout_buffer, model.n_steps)
+    buffer = copy.deepcopy(model.rollout_buffer)
+    actor = [model.policy.action_net.weight, model.policy.action_net.bias]
+    if env_id == "Pendulum-v1":
+        actor.append(model.policy.log_std)
+    model.CG_MAX_STEPS = sum(parameter.numel() for parameter in actor)  # converged: exact up to rounding
+    before = th.nn.utils.parameters_to_vector(actor).detach().clone()
+    others = [parameter.detach().clone() for parameter in model.policy.value_net.parameters()]
+
+    batch = buffer.compute_weights(
+        gamma=model.gamma, use_reward_to_go=True, exact_discounted_gradient=False, baseline=model.baseline, normalize=True
+    )
+    data = next(buffer.get(batch_size=None))
+    log_prob = model._evaluate_actions(data)[0]
+    scores = th.stack([_flat(th.autograd.grad(log_prob[t], actor, retain_graph=True)) for t in range(len(log_prob))])
+    fisher = scores.T @ scores / len(scores) + REINFORCE.CG_DAMPING * th.eye(scores.shape[1])
+    gradient = -(data.advantages[:, None] * scores).sum(dim=0) / (model.n_steps * model.n_envs)
+    direction = th.linalg.solve(fisher.double(), -gradient.double())
+    expected = th.sqrt(2 * model.target_kl / (direction @ fisher.double() @ direction)) * direction
+    assert batch.n_episodes >= 2 and gradient.norm() > 0
+
+    model.train()
+    step = th.nn.utils.parameters_to_vector(actor).detach() - before
+    fraction = model.logger.name_to_value["train/step_fraction"]
+    assert fraction in [2.0**-k for k in range(REINFORCE.MAX_HALVINGS + 1)]
+    # (conjugate gradient in float32: to a percent of the step's length)
+    th.testing.assert_close(step.double(), fraction * expected, rtol=0, atol=0.01 * fraction * expected.norm().item())
+    # the step's KL divergence is near its second-order model, target_kl, and within it
+    assert 0.25 * model.target_kl < model.logger.name_to_value["train/approx_kl"] <= model.target_kl
+    # the critic, which the log-probabilities do not depend on, is left alone
+    for parameter, old in zip(model.policy.value_net.parameters(), others, strict=True):
+        th.testing.assert_close(parameter.detach(), old)
+
+
+def _flat(tensors: tuple[th.Tensor, ...]) -> th.Tensor:
+    return th.cat([tensor.flatten() for tensor in tensors])

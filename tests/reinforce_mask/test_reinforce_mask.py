@@ -194,3 +194,14 @@ def test_learning_without_masks():
     model.learn(200, use_masking=False)
     assert model.rollout_buffer.action_masks.all()
     assert sum(env.get_attr("invalid")) > 0
+
+
+def test_natural_gradient_with_masks():
+    """The Fisher products go through the masked distribution: steps within target_kl, never an invalid action."""
+    make_env = lambda: InvalidActionEnvDiscrete(dim=20, n_invalid_actions=10, ep_length=50)  # noqa: E731
+    env = make_vec_env(make_env, n_envs=2, seed=0, wrapper_class=InvalidActionCounter)
+    model = MaskableREINFORCE("MlpPolicy", env, n_steps=64, gamma=0.4, target_kl=0.02, natural_gradient=True, seed=0)
+    model.learn(2_000)
+    assert 0 < model.logger.name_to_value["train/approx_kl"] <= 0.02
+    invalid, steps = env.get_attr("invalid"), env.get_attr("steps")
+    assert sum(steps) >= 2_000 and sum(invalid) == 0

@@ -219,3 +219,13 @@ def test_rollout_states_follow_the_envs():
     model.learn(100)
     assert isinstance(model._rollout_states, RNNStates) and model._rollout_states.pi[0].shape == (1, 3, 8)
     assert "_rollout_states" in model._excluded_save_params()
+
+
+def test_natural_gradient_steps_through_the_lstm():
+    """The Fisher products differentiate twice through the padded LSTM passes: the actor's LSTM moves, within target_kl."""
+    env = make_vec_env(CueRecall, n_envs=4, seed=0)
+    model = RecurrentREINFORCE("MlpLstmPolicy", env, n_steps=16, target_kl=0.01, natural_gradient=True, seed=0)
+    lstm = [parameter.detach().clone() for parameter in model.policy.lstm_actor.parameters()]
+    model.learn(64)
+    assert 0 < model.logger.name_to_value["train/approx_kl"] <= 0.01
+    assert all(not th.equal(old, new) for old, new in zip(lstm, model.policy.lstm_actor.parameters(), strict=True))

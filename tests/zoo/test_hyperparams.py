@@ -15,9 +15,10 @@ from sb3_reinforce.zoo.hyperparams import LSTM_HIDDEN_SIZES
 SEARCH = ["--env", "CartPole-v1", "-n", "1000", "--n-evaluations", "1", "--eval-episodes", "2", "--no-optim-plots"]
 
 
+@pytest.mark.parametrize("natural_gradient", [False, True])
 @pytest.mark.parametrize("baseline", ["none", "mean", "leave_one_out", "value"])
 @pytest.mark.parametrize("n_actions", [0, 1])
-def test_sampled_parameters_construct_a_model(baseline, n_actions):
+def test_sampled_parameters_construct_a_model(baseline, n_actions, natural_gradient):
     trial = optuna.trial.FixedTrial(
         dict(
             n_steps=64,
@@ -31,6 +32,7 @@ def test_sampled_parameters_construct_a_model(baseline, n_actions):
             net_arch="small",
             activation_fn="relu",
             target_kl=0.01,
+            natural_gradient=natural_gradient,
             adapt_learning_rate=True,
             value_epochs=3,
             use_sde=True,
@@ -44,8 +46,18 @@ def test_sampled_parameters_construct_a_model(baseline, n_actions):
     env = "Pendulum-v1" if n_actions else "CartPole-v1"
     model = REINFORCE("MlpPolicy", env, **hyperparams)
     assert model.exact_discounted_gradient and not model.normalize_advantage and model.target_kl == 0.01
-    assert model.adapt_learning_rate
+    # the natural gradient takes no learning rate to adapt
+    assert model.natural_gradient == natural_gradient and model.adapt_learning_rate != natural_gradient
     assert model.policy.net_arch == dict(pi=[64, 64], vf=[64, 64])
+
+
+def test_natural_gradient_is_not_sampled_with_the_value_trained_in_the_policy_step():
+    params = dict(n_steps=64, one_minus_gamma=0.01, learning_rate=0.001, reward_to_go=False, baseline="value")
+    params |= dict(value_epochs=0, normalize_advantage=True, ent_coef=0.001, net_arch="tiny", activation_fn="tanh")
+    params |= dict(target_kl=0.01, adapt_learning_rate=False)  # no natural_gradient: FixedTrial fails if it is asked
+    hyperparams = sample_reinforce_params(optuna.trial.FixedTrial(params), n_actions=0, n_envs=1, additional_args={})
+    assert "natural_gradient" not in hyperparams
+    REINFORCE("MlpPolicy", "CartPole-v1", **hyperparams)
 
 
 @pytest.mark.parametrize("algo", [RecurrentREINFORCE, MaskableRecurrentREINFORCE])
