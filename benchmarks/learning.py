@@ -14,6 +14,7 @@ at the end of every invocation) draws ``<out>/<env>.png`` and writes ``<out>/tab
     python benchmarks/learning.py --quick                       # under a minute: CartPole, 2 seeds, 20k steps
     python benchmarks/learning.py --envs CartPole-v1 --seeds 10 --out docs/benchmark
     python benchmarks/learning.py --mode options --envs CartPole-v1 --seeds 5 --out docs/benchmark/options
+    python benchmarks/learning.py --mode step-rule --envs Pendulum-v1 --seeds 2 --out docs/benchmark/step-rule
     python benchmarks/learning.py --envs CartPoleNoVel-v1 --algos reinforce_lstm ppo_lstm --seeds 5 \\
         --out docs/benchmark/recurrent
     python benchmarks/learning.py --report --out docs/benchmark
@@ -95,6 +96,18 @@ OPTIONS: dict[str, list[str]] = {
     "value baseline": ["baseline:'value'"],
     "gamma^t": ["exact_discounted_gradient:True"],
     "no normalization": ["normalize_advantage:False"],
+}
+# One step per batch against many (--mode step-rule, Pendulum-v1): rl_zoo3's PPO entry with its 10 epochs of
+# minibatches and with one full-batch step per batch (4 envs x 1024 steps); rl_zoo3's TRPO entry, one natural
+# step per batch, with Monte-Carlo returns (gae_lambda 1: bootstrapped only where a batch cuts an episode);
+# REINFORCE's shipped entry as it is (natural gradient) and with Adam's step, at a learning rate adapted to the
+# same KL target.
+STEP_RULES: dict[str, tuple[str, list[str]]] = {
+    "ppo, 10 epochs": ("ppo", []),
+    "ppo, 1 step per batch": ("ppo", ["n_epochs:1", "batch_size:4096"]),
+    "trpo, gae_lambda 1": ("trpo", ["gae_lambda:1.0"]),
+    "reinforce, natural gradient": ("reinforce", []),
+    "reinforce, Adam": ("reinforce", ["natural_gradient:False", "adapt_learning_rate:True", "learning_rate:0.001"]),
 }
 CURVE_FIELDS = ["env", "label", "seed", "timesteps", "mean_return", "std_return"]
 RUN_FIELDS = ["env", "label", "seed", "budget", "final_return", "best_return", "steps_to_threshold", "wall_clock_s"]
@@ -214,6 +227,8 @@ def planned_runs(mode: str, envs: list[str], algos: list[str], seeds: int) -> li
         for env in envs:
             if mode == "options":
                 runs += [Run(env, label, "reinforce", seed, tuple(params)) for label, params in OPTIONS.items()]
+            elif mode == "step-rule":
+                runs += [Run(env, label, algo, seed, tuple(params)) for label, (algo, params) in STEP_RULES.items()]
             else:
                 runs += [Run(env, algo, algo, seed) for algo in algos]
     return runs
@@ -409,7 +424,7 @@ def aggregate(runs: list[dict[str, str]], randoms: dict[str, float], out: Path) 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--mode", choices=["algorithms", "options"], default="algorithms")
+    parser.add_argument("--mode", choices=["algorithms", "options", "step-rule"], default="algorithms")
     parser.add_argument("--envs", nargs="+", choices=list(ENVS), default=["CartPole-v1"])
     parser.add_argument("--algos", nargs="+", default=["reinforce", "a2c", "ppo"], help="rl_zoo3 algorithm names")
     parser.add_argument("--seeds", type=int, default=10)

@@ -510,7 +510,8 @@ class REINFORCE(OnPolicyAlgorithm):
         self.policy.set_training_mode(True)
         learning_rate = self.lr_schedule(self._current_progress_remaining) * self.lr_factor
         update_learning_rate(self.policy.optimizer, learning_rate)
-        self.logger.record("train/learning_rate", learning_rate)
+        if not self.natural_gradient:  # (whose step is target_kl's)
+            self.logger.record("train/learning_rate", learning_rate)
 
         batch = self.rollout_buffer.compute_weights(
             gamma=self.gamma,

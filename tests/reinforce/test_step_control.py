@@ -130,6 +130,8 @@ def test_natural_gradient_step_solves_the_fisher_system(env_id):
     th.testing.assert_close(step.double(), fraction * expected, rtol=0, atol=0.01 * fraction * expected.norm().item())
     # the step's KL divergence is near its second-order model, target_kl, and within it
     assert 0.25 * model.target_kl < model.logger.name_to_value["train/approx_kl"] <= model.target_kl
+    # no learning rate is used for the policy, none is logged
+    assert "train/learning_rate" not in model.logger.name_to_value
     # the critic, which the log-probabilities do not depend on, is left alone
     for parameter, old in zip(model.policy.value_net.parameters(), others, strict=True):
         th.testing.assert_close(parameter.detach(), old)
