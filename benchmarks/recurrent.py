@@ -10,8 +10,9 @@ cost), one CPU thread, in alternating order; the median of each and of the per-r
 ``reinforce_lstm`` entry (8 envs, 512 steps per batch, lr 0.003 decayed to 0, normalized observations), 3 seeds
 of 100k steps, greedy 10-episode evaluations every 5k: what a policy without memory reaches.
 
-``--memory``: the peak memory of one update (the padded passes over the batch's episodes, forward and backward)
-on batches with long episodes, each in a fresh process: the growth of the peak resident memory over the update.
+``--memory``: the peak memory of one update (the padded passes over the batch's episodes, forward and backward,
+or the natural step) on batches with long episodes, each in a fresh process: the growth of the peak resident
+memory over the update.
 With ``max_padding=inf`` the batch is padded to its longest episode in one pass; by default episodes are
 bucketed by length (:func:`sb3_reinforce.common.recurrent.episode_buckets`).
 
@@ -100,8 +101,11 @@ def memoryless() -> None:
         print(f"memoryless REINFORCE, seed {seed}: best {max(returns):.1f}, final {returns[-1]:.1f}", flush=True)
 
 
-def update_peak(lengths: list[int], max_padding: float, lstm_hidden_size: int) -> float:
-    """Growth of the peak resident memory (MiB) over one update of a batch of episodes of ``lengths`` steps."""
+def update_peak(lengths: list[int], max_padding: float, lstm_hidden_size: int, natural: bool) -> float:
+    """
+    Growth of the peak resident memory (MiB) over one update of a batch of episodes of ``lengths`` steps: the
+    loss's gradient, or with ``natural`` the natural step (whose Fisher products differentiate twice).
+    """
     code = f"""
 import resource, numpy as np, torch as th
 import rl_zoo3.import_envs
@@ -118,8 +122,13 @@ model.rollout_buffer.episode_starts = starts
 actions = th.randint(0, 2, (n, 1)).float()
 data = RolloutBufferSamples(th.randn(n, 4), actions, th.zeros(n), th.zeros(n), th.randn(n), th.zeros(n))
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+model.target_kl = 0.01
 log_prob, entropy, _ = model._evaluate_actions(data)
-(-(data.advantages * log_prob).sum() - entropy.mean()).backward()
+loss = -(data.advantages * log_prob).sum() - entropy.mean()
+if {natural}:
+    model._natural_step(loss, log_prob)
+else:
+    loss.backward()
 print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before)
 """
     result = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
@@ -127,11 +136,12 @@ print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before)
 
 
 def memory(args: argparse.Namespace) -> None:
-    print(f"Peak memory of one update (forward and backward), LSTM {args.lstm_hidden_size}, MlpLstmPolicy defaults")
-    for name, lengths in BATCHES.items():
-        for label, max_padding in (("buckets (default)", 1.0), ("one pass padded to the longest", float("inf"))):
-            peak = update_peak(lengths, max_padding, args.lstm_hidden_size)
-            print(f"  {name} ({sum(lengths)} steps), {label}: +{peak:.0f} MiB", flush=True)
+    print(f"Peak memory of one update, LSTM {args.lstm_hidden_size}, MlpLstmPolicy defaults")
+    for step, natural in (("gradient (forward and backward)", False), ("natural step", True)):
+        for name, lengths in BATCHES.items():
+            for label, max_padding in (("buckets (default)", 1.0), ("one pass padded to the longest", float("inf"))):
+                peak = update_peak(lengths, max_padding, args.lstm_hidden_size, natural)
+                print(f"  {step}, {name} ({sum(lengths)} steps), {label}: +{peak:.0f} MiB", flush=True)
 
 
 def main() -> None:
