@@ -10,17 +10,14 @@ from functools import partial
 import numpy as np
 import torch as th
 from sb3_contrib.common.maskable.distributions import MaskableDistribution, make_masked_proba_distribution
-from sb3_contrib.common.recurrent.policies import (
-    RecurrentActorCriticCnnPolicy,
-    RecurrentActorCriticPolicy,
-    RecurrentMultiInputActorCriticPolicy,
-)
 from stable_baselines3.common.type_aliases import Schedule
+
+from sb3_reinforce.reinforce_recurrent import policies as recurrent
 
 MaybeMasks = np.ndarray | th.Tensor | None
 
 
-class MaskableRecurrentActorCriticPolicy(RecurrentActorCriticPolicy):
+class MaskableRecurrentActorCriticPolicy(recurrent.MlpLstmPolicy):
     """
     sb3-contrib's ``RecurrentActorCriticPolicy`` whose action distribution is sb3-contrib's maskable one
     (Discrete, MultiDiscrete and MultiBinary actions). It takes the parameters of
@@ -84,11 +81,11 @@ class MaskableRecurrentActorCriticPolicy(RecurrentActorCriticPolicy):
             return super().predict(observation, state, episode_start, deterministic)
 
 
-class MaskableRecurrentActorCriticCnnPolicy(MaskableRecurrentActorCriticPolicy, RecurrentActorCriticCnnPolicy):
+class MaskableRecurrentActorCriticCnnPolicy(MaskableRecurrentActorCriticPolicy, recurrent.CnnLstmPolicy):
     """:class:`MaskableRecurrentActorCriticPolicy` with sb3-contrib's CNN defaults (``NatureCNN``), for images."""
 
 
-class MaskableRecurrentMultiInputActorCriticPolicy(MaskableRecurrentActorCriticPolicy, RecurrentMultiInputActorCriticPolicy):
+class MaskableRecurrentMultiInputActorCriticPolicy(MaskableRecurrentActorCriticPolicy, recurrent.MultiInputLstmPolicy):
     """:class:`MaskableRecurrentActorCriticPolicy` with sb3-contrib's Dict defaults (``CombinedExtractor``)."""
 
 

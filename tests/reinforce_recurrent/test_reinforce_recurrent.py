@@ -229,3 +229,38 @@ def test_natural_gradient_steps_through_the_lstm():
     model.learn(64)
     assert 0 < model.logger.name_to_value["train/approx_kl"] <= 0.01
     assert all(not th.equal(old, new) for old, new in zip(lstm, model.policy.lstm_actor.parameters(), strict=True))
+
+
+class MultiDiscreteCue(gym.Env):
+    """Two steps: a cue in {0, 1, 2} shown in a MultiDiscrete observation, then a blank one; recall the cue."""
+
+    observation_space = gym.spaces.MultiDiscrete([4, 2])
+    action_space = gym.spaces.Discrete(3)
+
+    def reset(self, seed=None, options=None):
+        super().reset(seed=seed)
+        self.cue, self.t = int(self.np_random.integers(3)), 0
+        return np.array([self.cue, 1]), {}
+
+    def step(self, action):
+        self.t += 1
+        if self.t == 1:
+            return np.array([3, 0]), 0.0, False, False, {}
+        return np.array([3, 0]), float(action == self.cue), True, False, {}
+
+    def action_masks(self) -> np.ndarray:
+        return np.ones(3, dtype=bool)
+
+
+def test_multi_discrete_observations():
+    """SB3 counts a MultiDiscrete observation's flattened size as a numpy integer; the LSTMs get an int."""
+    check_multi_discrete_observations(RecurrentREINFORCE)
+
+
+def check_multi_discrete_observations(cls) -> None:
+    env = make_vec_env(MultiDiscreteCue, n_envs=2, seed=0)
+    model = cls("MlpLstmPolicy", env, n_steps=32, learning_rate=0.01, seed=0, policy_kwargs=SMALL)
+    assert model.policy.lstm_actor.input_size == 4 + 2
+    model.learn(200)
+    actions, states = model.predict(env.reset(), episode_start=np.ones(2, dtype=bool))
+    assert actions.shape == (2,) and states[0].shape == (1, 2, 8)

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 import torch as th
-from sb3_contrib.common.envs import InvalidActionEnvDiscrete, InvalidActionEnvMultiBinary
+from sb3_contrib.common.envs import InvalidActionEnvDiscrete, InvalidActionEnvMultiBinary, InvalidActionEnvMultiDiscrete
 from sb3_contrib.common.maskable import evaluation as contrib_evaluation
 from sb3_contrib.common.maskable.utils import get_action_masks
 from stable_baselines3.common.env_util import make_vec_env
@@ -10,6 +10,8 @@ from sb3_reinforce import MaskableRecurrentREINFORCE, RecurrentREINFORCE
 from sb3_reinforce.common.evaluation import MaskableEvalCallback, evaluate_policy
 from sb3_reinforce.reinforce_recurrent_mask.policies import MaskableRecurrentActorCriticPolicy
 from tests.cue_recall import CueRecall
+from tests.reinforce_mask.test_reinforce_mask import InvalidActionCounter
+from tests.reinforce_recurrent.test_reinforce_recurrent import check_multi_discrete_observations
 
 SMALL = dict(lstm_hidden_size=16, net_arch=[16])
 
@@ -48,6 +50,16 @@ def test_masks_are_applied_in_rollouts_and_in_the_loss():
     log_prob, entropy, _ = model._evaluate_actions(data)
     assert th.all(th.isfinite(log_prob)) and th.all(entropy <= np.log(20) + 1e-5)
     assert data.action_masks.sum(dim=1).eq(20).all()
+
+
+def test_multi_discrete_actions():
+    """sb3-contrib's MultiDiscrete test env (MultiDiscrete observations too): no invalid action is ever taken."""
+    make_env = lambda: InvalidActionEnvMultiDiscrete(dims=[4, 5], n_invalid_actions=5)  # noqa: E731
+    env = make_vec_env(make_env, n_envs=2, seed=0, wrapper_class=InvalidActionCounter)
+    model = MaskableRecurrentREINFORCE("MlpLstmPolicy", env, n_steps=64, policy_kwargs=SMALL, seed=0)
+    model.learn(500)
+    assert model.policy.action_net.out_features == 9
+    assert sum(env.get_attr("steps")) >= 500 and sum(env.get_attr("invalid")) == 0
 
 
 @pytest.mark.parametrize("baseline", [None, "value"])
@@ -107,3 +119,7 @@ def test_errors():
         MaskableRecurrentREINFORCE("MlpLstmPolicy", masked_cue_env(), use_sde=True)
     with pytest.raises(ValueError, match="env: MaskableRecurrentREINFORCE supports the action spaces"):
         MaskableRecurrentREINFORCE("MlpLstmPolicy", "Pendulum-v1")
+
+
+def test_multi_discrete_observations():
+    check_multi_discrete_observations(MaskableRecurrentREINFORCE)
