@@ -389,6 +389,7 @@ def aggregate(runs: list[dict[str, str]], randoms: dict[str, float], out: Path) 
         if n_seeds >= 2:
             scores[label] = np.stack([column[:n_seeds] for column in columns], axis=1)
     if not scores:
+        (out / "profile.png").unlink(missing_ok=True)  # a profile of an earlier report would no longer match
         return ""
 
     def aggregates(matrix: np.ndarray) -> np.ndarray:
