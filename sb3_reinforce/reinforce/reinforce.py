@@ -238,7 +238,9 @@ class REINFORCE(OnPolicyAlgorithm):
             seed=seed,
             device=device,
         )
-        _warn_meaningless(baseline, reward_to_go, exact_discounted_gradient, vf_coef, value_epochs)
+        _warn_meaningless(
+            baseline, reward_to_go, exact_discounted_gradient, vf_coef, value_epochs, natural_gradient, max_grad_norm
+        )
         if use_sde and not self.supports_sde:
             raise ValueError(f"use_sde: {type(self).__name__} has discrete actions only, gSDE does not apply; got True")
         super().__init__(
@@ -882,9 +884,21 @@ def check_hyperparameters(
 
 
 def _warn_meaningless(
-    baseline: str | None, reward_to_go: bool, exact_discounted_gradient: bool, vf_coef: float | None, value_epochs: int
+    baseline: str | None,
+    reward_to_go: bool,
+    exact_discounted_gradient: bool,
+    vf_coef: float | None,
+    value_epochs: int,
+    natural_gradient: bool,
+    max_grad_norm: float | None,
 ) -> None:
     """Warn about options that have no effect with the others given."""
+    if natural_gradient and max_grad_norm is not None and baseline != "value":
+        warnings.warn(
+            f"max_grad_norm={max_grad_norm} has no effect: with natural_gradient=True the policy's step has the "
+            "length target_kl gives it, and only the value fit (baseline='value') clips its gradients",
+            UserWarning,
+        )
     if vf_coef is not None and (baseline != "value" or value_epochs > 0):
         warnings.warn(
             f"vf_coef={vf_coef} has no effect: the value loss is added to the policy's loss only with "

@@ -178,6 +178,8 @@ def test_meaningless_combinations_warn():
         REINFORCE("MlpPolicy", "CartPole-v1", value_epochs=3)
     with pytest.warns(UserWarning, match=r"exact_discounted_gradient=True has no effect with reward_to_go=False"):
         REINFORCE("MlpPolicy", "CartPole-v1", reward_to_go=False, exact_discounted_gradient=True)
+    with pytest.warns(UserWarning, match=r"max_grad_norm=0.5 has no effect: with natural_gradient=True"):
+        REINFORCE("MlpPolicy", "CartPole-v1", max_grad_norm=0.5, target_kl=0.01, natural_gradient=True)
 
 
 def test_good_buffer_class_is_accepted():
