@@ -111,7 +111,9 @@ class REINFORCE(OnPolicyAlgorithm):
     :param target_kl: Bound on the length of each update: when the KL divergence between the policies
         before and after an update, measured on the batch, exceeds ``target_kl``, the update is shortened
         along its own direction (halved until it is within the bound). ``None`` for no bound. The gradient
-        estimate is unchanged; only the step length adapts.
+        estimate is unchanged; only the step length adapts. A schedule (a function of the progress remaining,
+        1 to 0, as ``learning_rate``'s) makes the bound shrink as training goes, e.g. to let a policy near its
+        best settle where a fixed bound would keep moving it.
     :param adapt_learning_rate: With ``target_kl``, scale the learning rate after each update so that updates
         come close to the bound instead of far below it: divided by 1.5 when the update's KL divergence
         (before any shortening) exceeded ``target_kl``, multiplied by 1.5 when it was below
@@ -187,7 +189,7 @@ class REINFORCE(OnPolicyAlgorithm):
         use_sde: bool = False,
         sde_sample_freq: int = -1,
         max_episode_length: int = 100_000,
-        target_kl: float | None = None,
+        target_kl: float | Schedule | None = None,
         adapt_learning_rate: bool = False,
         natural_gradient: bool = False,
         value_epochs: int = 0,
@@ -514,6 +516,7 @@ class REINFORCE(OnPolicyAlgorithm):
         update_learning_rate(self.policy.optimizer, learning_rate)
         if not self.natural_gradient:  # (whose step is target_kl's)
             self.logger.record("train/learning_rate", learning_rate)
+        target_kl = self._current_target_kl()
 
         batch = self.rollout_buffer.compute_weights(
             gamma=self.gamma,
@@ -535,9 +538,10 @@ class REINFORCE(OnPolicyAlgorithm):
             value_loss = F.mse_loss(data.returns, values)
             loss = loss + self.vf_coef * value_loss
 
-        before = [] if self.target_kl is None else [parameter.detach().clone() for parameter in self.policy.parameters()]
+        before = [] if target_kl is None else [parameter.detach().clone() for parameter in self.policy.parameters()]
         if self.natural_gradient:
-            grad_norm = self._natural_step(loss, log_prob)
+            assert target_kl is not None
+            grad_norm = self._natural_step(loss, log_prob, target_kl)
         else:
             self.policy.optimizer.zero_grad()
             loss.backward()
@@ -545,9 +549,10 @@ class REINFORCE(OnPolicyAlgorithm):
             grad_norm = th.nn.utils.clip_grad_norm_(self.policy.parameters(), max_norm)
             self.policy.optimizer.step()
         step_kl = self._approx_kl(data, log_prob.detach())
-        approx_kl, step_fraction = self._limit_step(data, log_prob.detach(), before, step_kl)
+        approx_kl, step_fraction = self._limit_step(data, log_prob.detach(), before, step_kl, target_kl)
         if self.adapt_learning_rate:
-            self._adapt_learning_rate(step_kl)
+            assert target_kl is not None
+            self._adapt_learning_rate(step_kl, target_kl)
         if self.value_optimizer is not None:
             value_loss = self._fit_value(data)
 
@@ -560,7 +565,8 @@ class REINFORCE(OnPolicyAlgorithm):
         self.logger.record("train/batch_steps", self.rollout_buffer.buffer_size)
         self.logger.record("train/mean_episode_length", self.rollout_buffer.buffer_size / max(batch.n_episodes, 1))
         self.logger.record("train/approx_kl", approx_kl)
-        if self.target_kl is not None:
+        if target_kl is not None:
+            self.logger.record("train/target_kl", target_kl)
             self.logger.record("train/step_fraction", step_fraction)
         self.logger.record("train/weights_mean", float(np.mean(batch.weights)))
         self.logger.record("train/weights_std", float(np.std(batch.weights)))
@@ -573,7 +579,15 @@ class REINFORCE(OnPolicyAlgorithm):
         if hasattr(self.policy, "log_std"):
             self.logger.record("train/std", th.exp(self.policy.log_std).mean().item())
 
-    def _natural_step(self, loss: th.Tensor, log_prob: th.Tensor) -> th.Tensor:
+    def _current_target_kl(self) -> float | None:
+        """
+        :return: the bound ``target_kl`` at the current progress (its schedule's value), ``None`` without one
+        """
+        if callable(self.target_kl):
+            return float(self.target_kl(self._current_progress_remaining))
+        return self.target_kl
+
+    def _natural_step(self, loss: th.Tensor, log_prob: th.Tensor, target_kl: float) -> th.Tensor:
         """
         With ``natural_gradient``: move the policy's parameters by ``sqrt(2 * target_kl / x^T F x) * x``, where
         ``x`` solves ``F x = -g`` by conjugate gradient, ``g`` is the gradient of the loss and ``F`` the Fisher
@@ -586,6 +600,7 @@ class REINFORCE(OnPolicyAlgorithm):
 
         :param loss: the loss, with its graph
         :param log_prob: ``log pi(a_t|s_t)`` of the batch's actions, with its graph
+        :param target_kl: the bound on the KL divergence of the step
         :return: the norm of the gradient of the loss
         """
         log_ratio = log_prob - log_prob.detach()
@@ -604,7 +619,7 @@ class REINFORCE(OnPolicyAlgorithm):
         direction = conjugate_gradient_solver(fisher_product, -gradient.detach(), max_iter=self.CG_MAX_STEPS)
         curvature = direction @ fisher_product(direction)
         if th.isfinite(curvature) and curvature > 0:
-            step = th.sqrt(2 * self.target_kl / curvature) * direction
+            step = th.sqrt(2 * target_kl / curvature) * direction
             with th.no_grad():
                 for parameter, delta in zip(actor, step.split([p.numel() for p in actor]), strict=True):
                     parameter.add_(delta.view_as(parameter))
@@ -656,7 +671,12 @@ class REINFORCE(OnPolicyAlgorithm):
         return self.policy.predict_values(take_observations(data.observations, indices)).flatten()
 
     def _limit_step(
-        self, data: RolloutBufferSamples, old_log_prob: th.Tensor, before: list[th.Tensor], step_kl: float
+        self,
+        data: RolloutBufferSamples,
+        old_log_prob: th.Tensor,
+        before: list[th.Tensor],
+        step_kl: float,
+        target_kl: float | None,
     ) -> tuple[float, float]:
         """
         With ``target_kl``, shorten the optimizer's update ``delta`` along its own direction,
@@ -669,10 +689,11 @@ class REINFORCE(OnPolicyAlgorithm):
         :param old_log_prob: ``log pi_old(a_t|s_t)`` of the batch's actions
         :param before: the parameters before the update, in the order of ``policy.parameters()`` (with ``target_kl``)
         :param step_kl: the KL divergence of the whole update
+        :param target_kl: the bound, ``None`` for none
         :return: the KL divergence of the step kept, and the fraction of the update kept
         """
         approx_kl, fraction = step_kl, 1.0
-        if self.target_kl is None or approx_kl <= self.target_kl:
+        if target_kl is None or approx_kl <= target_kl:
             return approx_kl, fraction
         parameters = list(self.policy.parameters())
         with th.no_grad():
@@ -682,13 +703,13 @@ class REINFORCE(OnPolicyAlgorithm):
                 for parameter, old, delta in zip(parameters, before, deltas, strict=True):
                     parameter.copy_(old + fraction * delta)
                 approx_kl = self._approx_kl(data, old_log_prob)
-                if approx_kl <= self.target_kl:
+                if approx_kl <= target_kl:
                     return approx_kl, fraction
             for parameter, old in zip(parameters, before, strict=True):
                 parameter.copy_(old)
         return 0.0, 0.0
 
-    def _adapt_learning_rate(self, step_kl: float) -> None:
+    def _adapt_learning_rate(self, step_kl: float, target_kl: float) -> None:
         """
         With ``adapt_learning_rate``: after an update whose KL divergence ``step_kl`` (before any shortening)
         exceeded ``target_kl``, divide the learning rate by ``LR_ADAPTATION``; after one below
@@ -696,11 +717,11 @@ class REINFORCE(OnPolicyAlgorithm):
         grows as the square of the step, so the rate settles where updates reach between the two.)
 
         :param step_kl: the KL divergence of the update
+        :param target_kl: the bound
         """
-        assert self.target_kl is not None
-        if step_kl > self.target_kl:
+        if step_kl > target_kl:
             self.lr_factor /= self.LR_ADAPTATION
-        elif step_kl < self.target_kl / self.LR_ADAPTATION**2:
+        elif step_kl < target_kl / self.LR_ADAPTATION**2:
             self.lr_factor *= self.LR_ADAPTATION
         low, high = self.LR_FACTOR_BOUNDS
         self.lr_factor = min(max(self.lr_factor, low), high)
@@ -831,7 +852,11 @@ def check_hyperparameters(
     check_bool("use_sde", use_sde)
     check_int("sde_sample_freq", sde_sample_freq, low=1, also=(-1,))
     check_int("max_episode_length", max_episode_length, low=1)
-    check_number("target_kl", target_kl, low=0, low_inclusive=False, allow_none=True)
+    if not callable(target_kl):
+        try:
+            check_number("target_kl", target_kl, low=0, low_inclusive=False, allow_none=True)
+        except (TypeError, ValueError) as error:
+            raise type(error)(f"{error}; or a schedule: a callable of the progress remaining (1 to 0)") from None
     check_bool("adapt_learning_rate", adapt_learning_rate)
     if adapt_learning_rate and target_kl is None:
         raise ValueError(

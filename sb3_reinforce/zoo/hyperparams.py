@@ -3,10 +3,39 @@
 from typing import Any
 
 import optuna
+from rl_zoo3.exp_manager import ExperimentManager
 from rl_zoo3.hyperparams_opt import convert_onpolicy_params
+from rl_zoo3.utils import linear_schedule
 
 NET_ARCHS = ("tiny", "small", "medium")
 LSTM_HIDDEN_SIZES = (16, 32, 64, 128, 256)
+# REINFORCE's hyperparameters that take schedules besides learning_rate (which rl_zoo3 converts itself)
+SCHEDULED_HYPERPARAMS = ("target_kl", "value_learning_rate")
+# rl_zoo3's own conversion of learning_rate, clip_range, ... (before register() extends it)
+_zoo_preprocess_schedules = ExperimentManager._preprocess_schedules
+
+
+def preprocess_schedules(hyperparams: dict[str, Any]) -> dict[str, Any]:
+    """
+    rl_zoo3's conversion of the schedules of a conf file (``learning_rate: lin_0.003``, ...), extended to
+    REINFORCE's ``target_kl`` and ``value_learning_rate``: ``"lin_<x>"`` decays linearly from ``x`` to 0 over
+    the training; numbers stay numbers.
+
+    :param hyperparams: the hyperparameters of an entry (with ``-params`` applied)
+    :return: them, with the schedules made callables
+    """
+    hyperparams = _zoo_preprocess_schedules(hyperparams)
+    for key in SCHEDULED_HYPERPARAMS:
+        value = hyperparams.get(key)
+        if isinstance(value, str):
+            prefix, _, initial_value = value.partition("_")
+            try:
+                if prefix != "lin":
+                    raise ValueError
+                hyperparams[key] = linear_schedule(float(initial_value))
+            except ValueError:
+                raise ValueError(f"{key} must be a number or 'lin_<initial value>' (e.g. 'lin_0.01'); got {value!r}") from None
+    return hyperparams
 
 
 def sample_reinforce_params(trial: optuna.Trial, n_actions: int, n_envs: int, additional_args: dict) -> dict[str, Any]:
@@ -14,7 +43,8 @@ def sample_reinforce_params(trial: optuna.Trial, n_actions: int, n_envs: int, ad
     Sample REINFORCE's hyperparameters: learning rate, ``n_steps`` (steps per env per batch),
     ``gamma``, the estimator (``reward_to_go``, ``exact_discounted_gradient``), the baseline,
     normalization, entropy coefficient, network size and activation, the step bound ``target_kl`` (and,
-    with it, the natural gradient or a learning rate adapted to it), how the value baseline is fitted
+    with it, whether it decays linearly to 0, and the natural gradient or a learning rate adapted to it), how the
+    value baseline is fitted
     (``value_epochs``), and gSDE for continuous actions.
 
     :param trial: the Optuna trial
@@ -38,6 +68,7 @@ def sample_reinforce_params(trial: optuna.Trial, n_actions: int, n_envs: int, ad
     if sampled["baseline"] == "value":
         sampled["value_epochs"] = trial.suggest_categorical("value_epochs", [0, 3, 10])
     if sampled["target_kl"] is not None:
+        sampled["target_kl_schedule"] = trial.suggest_categorical("target_kl_schedule", ["constant", "linear"])
         # The natural gradient steps the policy only: not with a value function trained in the policy's step.
         if sampled.get("value_epochs") != 0:
             sampled["natural_gradient"] = trial.suggest_categorical("natural_gradient", [False, True])
@@ -61,6 +92,8 @@ def convert_reinforce_params(sampled_params: dict[str, Any]) -> dict[str, Any]:
     params = dict(sampled_params)
     if params.get("baseline") == "none":
         params["baseline"] = None
+    if params.pop("target_kl_schedule", "constant") == "linear":
+        params["target_kl"] = linear_schedule(params["target_kl"])
     # rl_zoo3's on-policy converter handles gamma, net_arch and activation_fn; REINFORCE has no GAE.
     params["one_minus_gae_lambda"] = 0.0
     hyperparams = convert_onpolicy_params(params)

@@ -5,6 +5,7 @@ from collections.abc import Callable
 from importlib import resources
 
 import gymnasium as gym
+from rl_zoo3.exp_manager import ExperimentManager
 from rl_zoo3.hyperparams_opt import HYPERPARAMS_CONVERTER, HYPERPARAMS_SAMPLER
 from rl_zoo3.utils import ALGOS as ZOO_ALGOS
 from stable_baselines3.common.base_class import BaseAlgorithm
@@ -13,6 +14,7 @@ from sb3_reinforce import REINFORCE, MaskableRecurrentREINFORCE, MaskableREINFOR
 from sb3_reinforce.zoo.hyperparams import (
     convert_reinforce_lstm_params,
     convert_reinforce_params,
+    preprocess_schedules,
     sample_reinforce_lstm_params,
     sample_reinforce_params,
 )
@@ -34,9 +36,12 @@ COMMANDS = ("train", "enjoy", "plot_train", "plot_from_file", "all_plots")
 def register() -> None:
     """
     Make ``reinforce``, ``reinforce_mask``, ``reinforce_lstm`` and ``reinforce_lstm_mask`` rl_zoo3 algorithms,
-    with REINFORCE's Optuna samplers (the recurrent ones also sample the LSTM's size).
+    with REINFORCE's Optuna samplers (the recurrent ones also sample the LSTM's size), and let a conf file
+    give ``target_kl`` and ``value_learning_rate`` as rl_zoo3's ``lin_<initial value>`` schedules, as it gives
+    ``learning_rate``.
     """
     ZOO_ALGOS.update(ALGOS)
+    ExperimentManager._preprocess_schedules = staticmethod(preprocess_schedules)  # type: ignore[method-assign]
     for name, algo in ALGOS.items():
         recurrent = issubclass(algo, RecurrentREINFORCE)
         HYPERPARAMS_SAMPLER[name] = sample_reinforce_lstm_params if recurrent else sample_reinforce_params

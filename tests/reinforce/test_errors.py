@@ -44,7 +44,7 @@ BAD_HYPERPARAMETERS = [
     (dict(max_episode_length=0), ValueError, r"max_episode_length must be an integer >= 1; got 0"),
     (dict(max_episode_length=None), TypeError, r"max_episode_length must be an integer >= 1; got None"),
     (dict(target_kl=0), ValueError, r"target_kl must be a number > 0 or None; got 0"),
-    (dict(target_kl="0.01"), TypeError, r"target_kl must be a number > 0 or None; got '0.01'"),
+    (dict(target_kl="0.01"), TypeError, r"target_kl must be a number > 0 or None; got '0.01'; or a schedule"),
     (dict(adapt_learning_rate=1), TypeError, r"adapt_learning_rate must be True or False; got 1"),
     (
         dict(adapt_learning_rate=True),

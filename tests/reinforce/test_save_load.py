@@ -1,6 +1,7 @@
 import numpy as np
 import pytest
 from stable_baselines3.common.env_util import make_vec_env
+from stable_baselines3.common.utils import LinearSchedule
 
 from sb3_reinforce import REINFORCE
 
@@ -24,6 +25,16 @@ HYPERPARAMETERS = dict(
 
 FITTED_VALUE = dict(baseline="value", value_epochs=3, value_learning_rate=0.01, value_batch_size=32)
 NATURAL_GRADIENT = dict(natural_gradient=True, target_kl=0.01, baseline="value", value_epochs=2)
+
+
+def test_save_load_keeps_a_target_kl_schedule(tmp_path):
+    schedule = LinearSchedule(start=0.02, end=0.0, end_fraction=1.0)
+    model = REINFORCE("MlpPolicy", "CartPole-v1", n_steps=64, target_kl=schedule, natural_gradient=True, seed=0)
+    model.learn(200).save(tmp_path / "model")
+    loaded = REINFORCE.load(tmp_path / "model")
+    assert [loaded.target_kl(progress) for progress in (1.0, 0.5, 0.0)] == [schedule(1.0), schedule(0.5), 0.0]
+    loaded.set_env(model.get_env())
+    loaded.learn(200, reset_num_timesteps=False)
 
 
 @pytest.mark.parametrize(

@@ -90,6 +90,31 @@ def test_adapt_learning_rate_follows_the_kl_of_each_update():
     assert model.lr_factor == high
 
 
+@pytest.mark.parametrize("natural_gradient", [False, True])
+def test_target_kl_schedule_bounds_each_update_by_its_value_at_the_current_progress(natural_gradient):
+    model, buffer, state = one_batch("leave_one_out")
+    model.natural_gradient = natural_gradient
+    kl = one_update(model, buffer, state, target_kl=None if not natural_gradient else 0.01)[1]["train/approx_kl"]
+    # a bound that shortens Adam's update; the natural step's length is the bound's
+    constant = kl / 20 if not natural_gradient else 0.01
+
+    def schedule(progress_remaining: float) -> float:
+        return 4 * constant * progress_remaining
+
+    expected, logged = one_update(model, buffer, state, target_kl=constant)
+    model._current_progress_remaining = 0.25
+    scheduled, logged_scheduled = one_update(model, buffer, state, target_kl=schedule)
+    th.testing.assert_close(scheduled, expected)
+    assert logged_scheduled["train/target_kl"] == pytest.approx(constant) == logged["train/target_kl"]
+    assert logged_scheduled["train/step_fraction"] == logged["train/step_fraction"]
+
+    # at its end a linear schedule is 0: the policy no longer moves
+    model._current_progress_remaining = 0.0
+    frozen, logged = one_update(model, buffer, state, target_kl=schedule)
+    assert th.count_nonzero(frozen) == 0
+    assert logged["train/target_kl"] == 0.0 and logged["train/approx_kl"] == 0.0
+
+
 @pytest.mark.parametrize("env_id", ["CartPole-v1", "Pendulum-v1"])
 def test_natural_gradient_step_solves_the_fisher_system(env_id):
     """

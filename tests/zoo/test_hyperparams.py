@@ -32,6 +32,7 @@ def test_sampled_parameters_construct_a_model(baseline, n_actions, natural_gradi
             net_arch="small",
             activation_fn="relu",
             target_kl=0.01,
+            target_kl_schedule="linear" if natural_gradient else "constant",
             natural_gradient=natural_gradient,
             adapt_learning_rate=True,
             value_epochs=3,
@@ -45,7 +46,10 @@ def test_sampled_parameters_construct_a_model(baseline, n_actions, natural_gradi
     assert hyperparams.get("value_epochs") == (3 if baseline == "value" else None)
     env = "Pendulum-v1" if n_actions else "CartPole-v1"
     model = REINFORCE("MlpPolicy", env, **hyperparams)
-    assert model.exact_discounted_gradient and not model.normalize_advantage and model.target_kl == 0.01
+    assert model.exact_discounted_gradient and not model.normalize_advantage
+    # a linear target_kl decays from the sampled value to 0
+    target_kl = model.target_kl(0.5) if natural_gradient else model.target_kl
+    assert target_kl == pytest.approx(0.005 if natural_gradient else 0.01)
     # the natural gradient takes no learning rate to adapt
     assert model.natural_gradient == natural_gradient and model.adapt_learning_rate != natural_gradient
     assert model.policy.net_arch == dict(pi=[64, 64], vf=[64, 64])
@@ -54,7 +58,8 @@ def test_sampled_parameters_construct_a_model(baseline, n_actions, natural_gradi
 def test_natural_gradient_is_not_sampled_with_the_value_trained_in_the_policy_step():
     params = dict(n_steps=64, one_minus_gamma=0.01, learning_rate=0.001, reward_to_go=False, baseline="value")
     params |= dict(value_epochs=0, normalize_advantage=True, ent_coef=0.001, net_arch="tiny", activation_fn="tanh")
-    params |= dict(target_kl=0.01, adapt_learning_rate=False)  # no natural_gradient: FixedTrial fails if it is asked
+    # no natural_gradient: FixedTrial fails if it is asked
+    params |= dict(target_kl=0.01, target_kl_schedule="constant", adapt_learning_rate=False)
     hyperparams = sample_reinforce_params(optuna.trial.FixedTrial(params), n_actions=0, n_envs=1, additional_args={})
     assert "natural_gradient" not in hyperparams
     REINFORCE("MlpPolicy", "CartPole-v1", **hyperparams)
