@@ -1,3 +1,4 @@
+import gymnasium as gym
 import numpy as np
 import pytest
 import torch as th
@@ -5,6 +6,8 @@ from sb3_contrib.common.envs import InvalidActionEnvDiscrete, InvalidActionEnvMu
 from sb3_contrib.common.maskable import evaluation as contrib_evaluation
 from sb3_contrib.common.maskable.utils import get_action_masks
 from stable_baselines3.common.env_util import make_vec_env
+from stable_baselines3.common.envs import FakeImageEnv, SimpleMultiObsEnv
+from stable_baselines3.common.vec_env import DummyVecEnv
 
 from sb3_reinforce import MaskableRecurrentREINFORCE, RecurrentREINFORCE
 from sb3_reinforce.common.evaluation import MaskableEvalCallback, evaluate_policy
@@ -123,3 +126,45 @@ def test_errors():
 
 def test_multi_discrete_observations():
     check_multi_discrete_observations(MaskableRecurrentREINFORCE)
+
+
+class FirstActionsForbidden(gym.Wrapper):
+    """An env of SB3's tests whose mask forbids its first ``n_forbidden`` actions; counts the steps that take one."""
+
+    def __init__(self, env: gym.Env, n_forbidden: int):
+        super().__init__(gym.wrappers.TimeLimit(env, 20))
+        self.mask = np.arange(env.action_space.n) >= n_forbidden
+        self.invalid = 0
+
+    def action_masks(self) -> np.ndarray:
+        return self.mask
+
+    def step(self, action):
+        self.invalid += int(not self.mask[int(action)])
+        return super().step(action)
+
+
+@pytest.mark.parametrize(
+    "policy, env, n_forbidden",
+    [
+        ("MultiInputLstmPolicy", lambda: SimpleMultiObsEnv(random_start=False), 2),
+        ("CnnLstmPolicy", lambda: FakeImageEnv(screen_height=36, screen_width=36, n_channels=1, discrete=True), 1),
+    ],
+)
+def test_dict_and_image_observations(policy, env, n_forbidden):
+    vec_env = DummyVecEnv([lambda: FirstActionsForbidden(env(), n_forbidden)] * 2)
+    kwargs = dict(lstm_hidden_size=8, features_extractor_kwargs=dict(features_dim=16)) if policy == "CnnLstmPolicy" else SMALL
+    model = MaskableRecurrentREINFORCE(
+        policy, vec_env, n_steps=16, baseline="value", value_epochs=1, policy_kwargs=kwargs, seed=0
+    )
+    model.learn(300)
+    assert vec_env.get_attr("invalid") == [0, 0]
+    # the batch's masks reach the loss: its distributions spread over the allowed actions only
+    data = next(model.rollout_buffer.get())
+    log_prob, entropy, _ = model._evaluate_actions(data)
+    n_allowed = vec_env.action_space.n - n_forbidden
+    assert th.all(th.isfinite(log_prob)) and th.all(entropy <= np.log(n_allowed) + 1e-5)
+    assert data.action_masks.sum(dim=1).eq(n_allowed).all()
+    obs = vec_env.reset()
+    actions, state = model.predict(obs, deterministic=True, action_masks=get_action_masks(vec_env))
+    assert np.all(actions >= n_forbidden) and state[0].shape == (1, 2, kwargs["lstm_hidden_size"])
