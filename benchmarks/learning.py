@@ -7,6 +7,10 @@ its ``-v4`` MuJoCo entries for the ``-v5`` tasks, its MuJoCo defaults where it h
 same step budget. rl_zoo3's ``EvalCallback`` evaluates the deterministic (greedy) policy, its default
 outside Atari, on ``--eval-episodes`` episodes of a separate env every ``--eval-freq`` steps.
 
+The wall-clock time to the threshold is read from the training envs' monitor files: the time at which the
+episodes ended had summed to the steps of the first evaluation at the threshold (training time, the periodic
+evaluations included, as for every algorithm of the invocation).
+
 Results go to ``<out>/curves.csv`` (one row per evaluation) and ``<out>/runs.csv`` (one row per run);
 runs already in ``runs.csv`` are skipped, so an interrupted invocation resumes. ``--report`` (implied
 at the end of every invocation) draws ``<out>/<env>.png`` and writes ``<out>/table.md``.
@@ -110,7 +114,17 @@ STEP_RULES: dict[str, tuple[str, list[str]]] = {
     "reinforce, Adam": ("reinforce", ["natural_gradient:False", "adapt_learning_rate:True", "learning_rate:0.001"]),
 }
 CURVE_FIELDS = ["env", "label", "seed", "timesteps", "mean_return", "std_return"]
-RUN_FIELDS = ["env", "label", "seed", "budget", "final_return", "best_return", "steps_to_threshold", "wall_clock_s"]
+RUN_FIELDS = [
+    "env",
+    "label",
+    "seed",
+    "budget",
+    "final_return",
+    "best_return",
+    "steps_to_threshold",
+    "wall_clock_s",
+    "time_to_threshold_s",
+]
 
 
 @dataclass(frozen=True)
@@ -169,11 +183,14 @@ def zoo_entry(algo: str, env: str) -> dict:
     raise KeyError(f"rl_zoo3 has no {algo} hyperparameters for {env}")
 
 
-def train(run: Run, budget: int, eval_freq: int, eval_episodes: int) -> tuple[np.ndarray, np.ndarray, float]:
+def train(
+    run: Run, budget: int, eval_freq: int, eval_episodes: int
+) -> tuple[np.ndarray, np.ndarray, float, tuple[np.ndarray, np.ndarray]]:
     """
     Train one run with rl_zoo3 and read its evaluations.
 
-    :return: the evaluation steps, the evaluations' returns (n_evals, eval_episodes) and the wall-clock time
+    :return: the evaluation steps, the evaluations' returns (n_evals, eval_episodes), the wall-clock time, and
+        the training clock (:func:`training_clock`)
     """
     with tempfile.TemporaryDirectory() as folder:
         if run.algo.startswith("reinforce"):
@@ -196,7 +213,39 @@ def train(run: Run, budget: int, eval_freq: int, eval_episodes: int) -> tuple[np
         if not found:
             raise RuntimeError(f"{run} made no evaluation: is the evaluation period longer than the budget {budget}?")
         evaluations = np.load(found[0])
-        return evaluations["timesteps"], evaluations["results"], elapsed
+        return evaluations["timesteps"], evaluations["results"], elapsed, training_clock(found[0].parent)
+
+
+def training_clock(folder: Path) -> tuple[np.ndarray, np.ndarray]:
+    """
+    When the training episodes ended, from the monitor files of a run's training envs (SB3's ``Monitor``: each
+    episode's length ``l`` and its end ``t``, in seconds from the env's creation).
+
+    :param folder: the run's folder
+    :return: the steps all envs had taken at the end of each episode, and the time then, in time order
+    """
+    ends, lengths = [], []
+    for path in sorted(folder.glob("*.monitor.csv")):
+        with path.open() as file:
+            file.readline()  # the monitor's JSON header
+            for row in csv.DictReader(file):
+                ends.append(float(row["t"]))
+                lengths.append(int(row["l"]))
+    order = np.argsort(ends, kind="stable")
+    return np.cumsum(np.array(lengths, dtype=np.int64)[order]), np.array(ends)[order]
+
+
+def time_at(clock: tuple[np.ndarray, np.ndarray], step: int | None) -> float | None:
+    """
+    The training time at which ``step`` environment steps had been taken (the end of the first episode that
+    reached it), from :func:`training_clock`.
+
+    :return: seconds, ``None`` if ``step`` is ``None`` or was never reached by a finished episode
+    """
+    steps, times = clock
+    if step is None or not len(steps) or steps[-1] < step:
+        return None
+    return float(times[np.searchsorted(steps, step)])
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:
@@ -207,12 +256,22 @@ def read_csv(path: Path) -> list[dict[str, str]]:
 
 
 def append_csv(path: Path, fields: list[str], rows: list[dict]) -> None:
+    """Append ``rows`` to the CSV file ``path``; a file written before a field was added gets it, blank."""
+    old = read_csv(path)
+    if old and list(old[0]) != fields:
+        path.unlink()
+        append_csv(path, fields, [{field: row.get(field, "") for field in fields} for row in old])
     new = not path.exists()
     with path.open("a", newline="") as file:
         writer = csv.DictWriter(file, fieldnames=fields)
         if new:
             writer.writeheader()
         writer.writerows(rows)
+
+
+def _blank(value: float | None) -> str | float:
+    """A CSV cell: blank for ``None``."""
+    return "" if value is None else round(value, 1)
 
 
 def first_reached(steps: np.ndarray, returns: np.ndarray, target: float | None) -> int | None:
@@ -253,7 +312,7 @@ def benchmark(args: argparse.Namespace) -> None:
         for future in as_completed(futures):
             run = futures[future]
             try:
-                steps, results, elapsed = future.result()
+                steps, results, elapsed, clock = future.result()
             except RuntimeError as error:
                 print(error, flush=True)
                 continue
@@ -276,6 +335,7 @@ def benchmark(args: argparse.Namespace) -> None:
                 best_return=returns.max(),
                 steps_to_threshold="" if reached is None else reached,
                 wall_clock_s=round(elapsed, 1),
+                time_to_threshold_s=_blank(time_at(clock, reached)),
             )
             append_csv(out / "runs.csv", RUN_FIELDS, [row])
             print(
@@ -297,8 +357,8 @@ def report(out: Path) -> str:
     lines = [
         "| env | algorithm | seeds | budget | final return (mean ± std) | best return (mean) | best of the mean curve "
         "| steps to threshold (median; per seed) | reached | final >= threshold | kept (final, from random to best) "
-        "| wall-clock per run (median) |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| wall-clock per run (median) | wall-clock to threshold (median) |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     randoms = {env: random_return(env) for env in envs}
     for env in envs:
@@ -323,18 +383,36 @@ def report(out: Path) -> str:
             median = "not reached" if np.isinf(median_steps) else f"{median_steps / 1000:g}k"
             holds = "-" if target is None else f"{(finals >= target).sum()}/{len(rows)}"
             wall_clock = np.median([float(row["wall_clock_s"]) for row in rows])
+            to_threshold = median_time_to_threshold(rows)
             best = np.mean([float(row["best_return"]) for row in rows])
             # No late collapse: the final mean is at least 90% of the way from a random policy to the mean curve's best.
             kept = (finals.mean() - randoms[env]) / (mean_curve.max() - randoms[env])
             lines.append(
                 f"| {env} | {label} | {len(rows)} | {int(rows[0]['budget']):,} | {finals.mean():.1f} ± {finals.std():.1f} "
                 f"| {best:.1f} | {mean_curve.max():.1f} | {median}; {per_seed} "
-                f"| {len(hits)}/{len(rows)} | {holds} | {kept:.0%} | {wall_clock:.0f} s |"
+                f"| {len(hits)}/{len(rows)} | {holds} | {kept:.0%} | {wall_clock:.0f} s | {to_threshold} |"
             )
         save_curves_figure(figure, axes, env, out / f"{env.replace('/', '_')}.png")
     table = "\n".join(lines) + "\n" + aggregate(runs, randoms, out)
     (out / "table.md").write_text(table)
     return table
+
+
+def median_time_to_threshold(rows: list[dict[str, str]]) -> str:
+    """
+    The median over a label's runs of the wall-clock time to the threshold (a run that never reached it counts
+    as infinite), as a table cell: ``-`` when a run that reached it has no time (measured before it was kept).
+    """
+    times = []
+    for row in rows:
+        if not row["steps_to_threshold"]:
+            times.append(np.inf)
+        elif not row.get("time_to_threshold_s"):
+            return "-"
+        else:
+            times.append(float(row["time_to_threshold_s"]))
+    median = np.median(times)
+    return "not reached" if np.isinf(median) else f"{median:.0f} s"
 
 
 def save_curves_figure(figure: "Figure", axes: "Axes", env: str, path: Path) -> None:

@@ -16,8 +16,6 @@ aggregate takes the first ``--seeds`` seeds of each task and leaves out the task
 import argparse
 from pathlib import Path
 
-import numpy as np
-
 from benchmarks.before_after import curves_of
 from benchmarks.learning import aggregate, random_return, reference
 
