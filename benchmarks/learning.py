@@ -382,7 +382,9 @@ def report(out: Path) -> str:
             median_steps = np.median([np.inf if r is None else r for r in reached])
             median = "not reached" if np.isinf(median_steps) else f"{median_steps / 1000:g}k"
             holds = "-" if target is None else f"{(finals >= target).sum()}/{len(rows)}"
-            wall_clock = np.median([float(row["wall_clock_s"]) for row in rows])
+            # (blank for runs copied from elsewhere without their time)
+            times = [float(row["wall_clock_s"]) for row in rows if row["wall_clock_s"]]
+            wall_clock = f"{np.median(times):.0f} s" if times else "-"
             to_threshold = median_time_to_threshold(rows)
             best = np.mean([float(row["best_return"]) for row in rows])
             # No late collapse: the final mean is at least 90% of the way from a random policy to the mean curve's best.
@@ -390,7 +392,7 @@ def report(out: Path) -> str:
             lines.append(
                 f"| {env} | {label} | {len(rows)} | {int(rows[0]['budget']):,} | {finals.mean():.1f} ± {finals.std():.1f} "
                 f"| {best:.1f} | {mean_curve.max():.1f} | {median}; {per_seed} "
-                f"| {len(hits)}/{len(rows)} | {holds} | {kept:.0%} | {wall_clock:.0f} s | {to_threshold} |"
+                f"| {len(hits)}/{len(rows)} | {holds} | {kept:.0%} | {wall_clock} | {to_threshold} |"
             )
         save_curves_figure(figure, axes, env, out / f"{env.replace('/', '_')}.png")
     table = "\n".join(lines) + "\n" + aggregate(runs, randoms, out)
