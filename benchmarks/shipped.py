@@ -17,7 +17,7 @@ import argparse
 from pathlib import Path
 
 from benchmarks.before_after import curves_of
-from benchmarks.learning import aggregate, random_return, reference
+from benchmarks.learning import aggregate, kept_fraction, random_return, reference
 
 BENCHMARK = "docs/benchmark"
 # Where each shipped entry's runs are (its budget is the shipped n_timesteps, except InvertedPendulum-v5's
@@ -34,6 +34,8 @@ SOURCES = {
     "Swimmer-v5": f"{BENCHMARK}/mujoco-1m/curves.csv:label=reinforce",
     "InvertedDoublePendulum-v5": f"{BENCHMARK}/natural-gradient/curves.csv:label=reinforce",
     "Reacher-v5": f"{BENCHMARK}/natural-gradient/curves.csv:label=reinforce",
+    "Ant-v5": f"{BENCHMARK}/ant-humanoid/curves.csv:label=reinforce",
+    "Humanoid-v5": f"{BENCHMARK}/ant-humanoid/curves.csv:label=reinforce",
 }
 LABEL = "reinforce (shipped entries)"
 
@@ -47,8 +49,9 @@ def main() -> None:
     out.mkdir(parents=True, exist_ok=True)
 
     lines = [
-        "| env | seeds | budget | final (mean ± std) | per seed | reference | normalized final (mean) |",
-        "|---|---|---|---|---|---|---|",
+        "| env | seeds | budget | final (mean ± std) | per seed | reference | normalized final (mean) "
+        "| kept (final, from random to best) |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     runs, randoms, left_out = [], {}, []
     for env, source in SOURCES.items():
@@ -57,9 +60,10 @@ def main() -> None:
         randoms[env] = random_return(env)
         normalized = (finals - randoms[env]) / (reference(env) - randoms[env])
         per_seed = ", ".join(f"{final:.1f}" for final in finals)
+        kept = kept_fraction(finals, returns.mean(axis=0), randoms[env])
         lines.append(
             f"| {env} | {len(finals)} | {steps[-1]:,} | {finals.mean():.1f} ± {finals.std():.1f} | {per_seed} "
-            f"| {reference(env):g} | {normalized.mean():.2f} |"
+            f"| {reference(env):g} | {normalized.mean():.2f} | {kept:.0%} |"
         )
         if len(finals) < args.seeds:
             left_out.append(env)
