@@ -151,6 +151,14 @@ def reference(env: str) -> float:
     return target
 
 
+def normalized_score(returns: np.ndarray, env: str, random: float) -> np.ndarray:
+    """
+    Returns on ``env`` normalized to ``(x - random) / (reference - random)``: 0 is a random policy's return, 1 the
+    reference (:func:`reference`).
+    """
+    return (np.asarray(returns) - random) / (reference(env) - random)
+
+
 def random_return(env: str, episodes: int = 20, seed: int = 0) -> float:
     """The mean return of a uniformly random policy on ``env`` (the return of score 0), seeded."""
     environment = gym.make(env)
@@ -257,21 +265,19 @@ def read_csv(path: Path) -> list[dict[str, str]]:
 
 def append_csv(path: Path, fields: list[str], rows: list[dict]) -> None:
     """Append ``rows`` to the CSV file ``path``; a file written before a field was added gets it, blank."""
-    old = read_csv(path)
-    if old and list(old[0]) != fields:
-        path.unlink()
-        append_csv(path, fields, [{field: row.get(field, "") for field in fields} for row in old])
+    if path.exists():
+        with path.open() as file:
+            header = next(csv.reader(file), None)
+        if header is not None and header != fields:
+            old = read_csv(path)
+            path.unlink()
+            append_csv(path, fields, [{field: row.get(field, "") for field in fields} for row in old])
     new = not path.exists()
     with path.open("a", newline="") as file:
         writer = csv.DictWriter(file, fieldnames=fields)
         if new:
             writer.writeheader()
         writer.writerows(rows)
-
-
-def _blank(value: float | None) -> str | float:
-    """A CSV cell: blank for ``None``."""
-    return "" if value is None else round(value, 1)
 
 
 def first_reached(steps: np.ndarray, returns: np.ndarray, target: float | None) -> int | None:
@@ -326,6 +332,7 @@ def benchmark(args: argparse.Namespace) -> None:
                 ],
             )
             reached = first_reached(steps, returns, threshold(run.env))
+            time_to_threshold = time_at(clock, reached)
             row = dict(
                 env=run.env,
                 label=run.label,
@@ -335,7 +342,7 @@ def benchmark(args: argparse.Namespace) -> None:
                 best_return=returns.max(),
                 steps_to_threshold="" if reached is None else reached,
                 wall_clock_s=round(elapsed, 1),
-                time_to_threshold_s=_blank(time_at(clock, reached)),
+                time_to_threshold_s="" if time_to_threshold is None else round(time_to_threshold, 1),
             )
             append_csv(out / "runs.csv", RUN_FIELDS, [row])
             print(
@@ -475,7 +482,7 @@ def aggregate(runs: list[dict[str, str]], randoms: dict[str, float], out: Path) 
         columns = []
         for env in envs:
             finals = [float(r["final_return"]) for r in runs if r["env"] == env and r["label"] == label]
-            columns.append((np.array(finals) - randoms[env]) / (reference(env) - randoms[env]))
+            columns.append(normalized_score(np.array(finals), env, randoms[env]))
         n_seeds = min(len(column) for column in columns) if columns else 0
         if n_seeds >= 2:
             scores[label] = np.stack([column[:n_seeds] for column in columns], axis=1)

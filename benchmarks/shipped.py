@@ -17,7 +17,7 @@ import argparse
 from pathlib import Path
 
 from benchmarks.before_after import curves_of
-from benchmarks.learning import aggregate, kept_fraction, random_return, reference
+from benchmarks.learning import aggregate, kept_fraction, normalized_score, random_return, reference
 
 BENCHMARK = "docs/benchmark"
 # Where each shipped entry's runs are (its budget is the shipped n_timesteps, except InvertedPendulum-v5's
@@ -58,7 +58,7 @@ def main() -> None:
         _, steps, returns = curves_of(f"{LABEL}={source}", env)
         finals = returns[:, -1]
         randoms[env] = random_return(env)
-        normalized = (finals - randoms[env]) / (reference(env) - randoms[env])
+        normalized = normalized_score(finals, env, randoms[env])
         per_seed = ", ".join(f"{final:.1f}" for final in finals)
         kept = kept_fraction(finals, returns.mean(axis=0), randoms[env])
         lines.append(
