@@ -104,7 +104,7 @@ def memoryless() -> None:
 def update_peak(lengths: list[int], max_padding: float, lstm_hidden_size: int, natural: bool) -> float:
     """
     Growth of the peak resident memory (MiB) over one update of a batch of episodes of ``lengths`` steps: the
-    loss's gradient, or with ``natural`` the natural step (whose Fisher products differentiate twice).
+    loss's gradient, or with ``natural`` the natural step (its gradient and Fisher products).
     """
     code = f"""
 import resource, numpy as np, torch as th
@@ -122,11 +122,10 @@ model.rollout_buffer.episode_starts = starts
 actions = th.randint(0, 2, (n, 1)).float()
 data = RolloutBufferSamples(th.randn(n, 4), actions, th.zeros(n), th.zeros(n), th.randn(n), th.zeros(n))
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-model.target_kl = 0.01
 log_prob, entropy, _ = model._evaluate_actions(data)
 loss = -(data.advantages * log_prob).sum() - entropy.mean()
 if {natural}:
-    model._natural_step(loss, log_prob)
+    model._natural_step(data, loss, log_prob, target_kl=0.01)
 else:
     loss.backward()
 print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before)
@@ -137,14 +136,10 @@ print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before)
 
 def memory(args: argparse.Namespace) -> None:
     print(f"Peak memory of one update, LSTM {args.lstm_hidden_size}, MlpLstmPolicy defaults")
-    # (The natural step's Fisher products differentiate twice through the LSTM: padded in one pass, a batch
-    # with one long episode among many short ones would need tens of GiB. It is measured with the buckets only.)
     paddings = {"buckets (default)": 1.0, "one pass padded to the longest": float("inf")}
     for step, natural in (("gradient (forward and backward)", False), ("natural step", True)):
         for name, lengths in BATCHES.items():
             for label, max_padding in paddings.items():
-                if natural and max_padding == float("inf"):
-                    continue
                 peak = update_peak(lengths, max_padding, args.lstm_hidden_size, natural)
                 print(f"  {step}, {name} ({sum(lengths)} steps), {label}: +{peak:.0f} MiB", flush=True)
 

@@ -1,5 +1,6 @@
 import os
 import warnings
+from collections.abc import Callable
 from inspect import signature
 from typing import Any, ClassVar, TypeVar
 
@@ -14,6 +15,7 @@ from stable_baselines3.common.policies import ActorCriticPolicy, BasePolicy
 from stable_baselines3.common.type_aliases import GymEnv, MaybeCallback, PyTorchObs, RolloutBufferSamples, Schedule
 from stable_baselines3.common.utils import FloatSchedule, explained_variance, obs_as_tensor, update_learning_rate
 from stable_baselines3.common.vec_env import VecEnv
+from torch.autograd import forward_ad
 from torch.nn import functional as F
 
 from sb3_reinforce.common.buffers import (
@@ -541,7 +543,7 @@ class REINFORCE(OnPolicyAlgorithm):
         before = [] if target_kl is None else [parameter.detach().clone() for parameter in self.policy.parameters()]
         if self.natural_gradient:
             assert target_kl is not None
-            grad_norm = self._natural_step(loss, log_prob, target_kl)
+            grad_norm = self._natural_step(data, loss, log_prob, target_kl)
         else:
             self.policy.optimizer.zero_grad()
             loss.backward()
@@ -587,41 +589,54 @@ class REINFORCE(OnPolicyAlgorithm):
             return float(self.target_kl(self._current_progress_remaining))
         return self.target_kl
 
-    def _natural_step(self, loss: th.Tensor, log_prob: th.Tensor, target_kl: float) -> th.Tensor:
+    def _natural_step(self, data: RolloutBufferSamples, loss: th.Tensor, log_prob: th.Tensor, target_kl: float) -> th.Tensor:
         """
         With ``natural_gradient``: move the policy's parameters by ``sqrt(2 * target_kl / x^T F x) * x``, where
         ``x`` solves ``F x = -g`` by conjugate gradient, ``g`` is the gradient of the loss and ``F`` the Fisher
         information on the batch: the step whose second-order model of the KL divergence is ``target_kl``.
 
         ``F`` is the Hessian, at the current parameters, of the batch's KL estimate ``mean((r - 1) - log r)``
-        (``r = pi / pi_old`` on the batch's actions), which is ``mean_t grad log pi_t grad log pi_t^T``: an
-        unbiased estimate of the Fisher information, the actions being drawn from the policy. Its products with
-        a vector are computed by differentiating twice, for any policy that gives log-probabilities.
+        (``r = pi / pi_old`` on the batch's actions), which is ``J^T J / N``, ``J`` being the Jacobian of the
+        ``N`` log-probabilities ``log pi(a_t|s_t)`` in the actor's parameters: an unbiased estimate of the
+        Fisher information, the actions being drawn from the policy. A product ``F v`` is a Jacobian-vector
+        product ``J v`` (forward-mode differentiation of a new evaluation of the batch) followed by a
+        vector-Jacobian product ``J^T (J v)`` (backward through the graph of ``log_prob``): nothing is
+        differentiated twice, so its memory is the gradient's.
 
+        :param data: the batch
         :param loss: the loss, with its graph
         :param log_prob: ``log pi(a_t|s_t)`` of the batch's actions, with its graph
         :param target_kl: the bound on the KL divergence of the step
         :return: the norm of the gradient of the loss
         """
-        log_ratio = log_prob - log_prob.detach()
-        kl = th.mean(th.exp(log_ratio) - 1 - log_ratio)
-        parameters = [parameter for parameter in self.policy.parameters() if parameter.requires_grad]
-        kl_gradients = th.autograd.grad(kl, parameters, create_graph=True, allow_unused=True)
-        # The actor's parameters: those the log-probabilities depend on
-        actor = [parameter for parameter, grad in zip(parameters, kl_gradients, strict=True) if grad is not None]
-        kl_gradient = th.cat([grad.flatten() for grad in kl_gradients if grad is not None])
-        gradient = _flat(th.autograd.grad(loss, actor, retain_graph=True, materialize_grads=True))
+        names = {parameter: name for name, parameter in self.policy.named_parameters() if parameter.requires_grad}
+        gradients = th.autograd.grad(loss, list(names), retain_graph=True, allow_unused=True)
+        # The actor's parameters: those the loss, and so the log-probabilities, depend on
+        actor = [parameter for parameter, grad in zip(names, gradients, strict=True) if grad is not None]
+        gradient = _flat(tuple(grad for grad in gradients if grad is not None))
+        sizes = [parameter.numel() for parameter in actor]
+        evaluation = _Evaluation(self.policy, lambda: self._evaluate_actions(data)[0])
 
         def fisher_product(vector: th.Tensor) -> th.Tensor:
-            hessian_vector = th.autograd.grad(kl_gradient @ vector, actor, retain_graph=True, materialize_grads=True)
-            return _flat(hessian_vector) + self.CG_DAMPING * vector
+            # (oneDNN's LSTM kernel has no forward-mode derivative: the LSTM runs as its composite operations;
+            # allow_tf32=None leaves oneDNN's TF32 setting, which this CPU build cannot change, untouched)
+            with forward_ad.dual_level(), th.backends.mkldnn.flags(enabled=False, allow_tf32=None):
+                duals = {
+                    f"policy.{names[parameter]}": forward_ad.make_dual(parameter.detach(), part.view_as(parameter))
+                    for parameter, part in zip(actor, vector.split(sizes), strict=True)
+                }
+                jacobian_vector = forward_ad.unpack_dual(th.func.functional_call(evaluation, duals, ())).tangent
+            products = th.autograd.grad(
+                log_prob, actor, grad_outputs=jacobian_vector / log_prob.numel(), retain_graph=True, materialize_grads=True
+            )
+            return _flat(products) + self.CG_DAMPING * vector
 
         direction = conjugate_gradient_solver(fisher_product, -gradient.detach(), max_iter=self.CG_MAX_STEPS)
         curvature = direction @ fisher_product(direction)
         if th.isfinite(curvature) and curvature > 0:
             step = th.sqrt(2 * target_kl / curvature) * direction
             with th.no_grad():
-                for parameter, delta in zip(actor, step.split([p.numel() for p in actor]), strict=True):
+                for parameter, delta in zip(actor, step.split(sizes), strict=True):
                     parameter.add_(delta.view_as(parameter))
         return gradient.norm()
 
@@ -793,6 +808,24 @@ def take_observations(observations: PyTorchObs, index: th.Tensor) -> PyTorchObs:
     if isinstance(observations, dict):
         return {key: obs[index] for key, obs in observations.items()}
     return observations[index]
+
+
+class _Evaluation(th.nn.Module):
+    """
+    A function of a policy's parameters as a module, for ``torch.func.functional_call``, which evaluates it
+    with other values of the parameters (``policy.<name>``).
+
+    :param policy: the policy whose parameters ``function`` uses
+    :param function: what to evaluate, through ``policy``
+    """
+
+    def __init__(self, policy: BasePolicy, function: Callable[[], th.Tensor]) -> None:
+        super().__init__()
+        self.policy = policy
+        self.function = function
+
+    def forward(self) -> th.Tensor:
+        return self.function()
 
 
 def _flat(tensors: tuple[th.Tensor, ...]) -> th.Tensor:
