@@ -159,11 +159,12 @@ def assert_natural_step(model: REINFORCE, actor: list[th.nn.Parameter], others: 
         th.testing.assert_close(parameter.detach(), old)
 
 
-@pytest.mark.parametrize("env_id", ["CartPole-v1", "Pendulum-v1"])
-def test_natural_gradient_step_solves_the_fisher_system(env_id):
+@pytest.mark.parametrize(("env_id", "use_sde"), [("CartPole-v1", False), ("Pendulum-v1", False), ("Pendulum-v1", True)])
+def test_natural_gradient_step_solves_the_fisher_system(env_id, use_sde):
     env = make_vec_env(env_id, n_envs=2, seed=0)
-    # A linear policy: the action head's weights and biases (and log_std) are all the actor's parameters.
-    model = REINFORCE("MlpPolicy", env, n_steps=256, baseline=None, seed=0, policy_kwargs=dict(net_arch=[]))
+    # A linear policy: the action head's weights and biases (and log_std, gSDE's too) are all the actor's parameters.
+    kwargs = dict(net_arch=[])
+    model = REINFORCE("MlpPolicy", env, n_steps=256, baseline=None, use_sde=use_sde, seed=0, policy_kwargs=kwargs)
     actor = [model.policy.action_net.weight, model.policy.action_net.bias]
     if env_id == "Pendulum-v1":
         actor.append(model.policy.log_std)
