@@ -601,7 +601,7 @@ class REINFORCE(OnPolicyAlgorithm):
         Fisher information, the actions being drawn from the policy. A product ``F v`` is a Jacobian-vector
         product ``J v`` (forward-mode differentiation of a new evaluation of the batch) followed by a
         vector-Jacobian product ``J^T (J v)`` (backward through the graph of ``log_prob``): nothing is
-        differentiated twice, so its memory is the gradient's.
+        differentiated twice, and its memory stays of the order of the gradient's.
 
         :param data: the batch
         :param loss: the loss, with its graph
