@@ -6,7 +6,7 @@ at the same ``n_envs`` and LSTM size on CartPoleNoVel-v1, each with its shipped 
 ``reinforce_lstm.yml``, rl_zoo3's ``ppo_lstm.yml``; without ``normalize``, which does not change the networks'
 cost), one CPU thread, in alternating order; the median of each and of the per-repeat ratios.
 
-``--memoryless``: REINFORCE's memoryless ``MlpPolicy`` on CartPoleNoVel-v1 with the settings of the shipped
+``--memoryless``: REINFORCE's memoryless ``MlpPolicy`` on CartPoleNoVel-v1 with the settings of an earlier
 ``reinforce_lstm`` entry (8 envs, 512 steps per batch, lr 0.003 decayed to 0, normalized observations), 3 seeds
 of 100k steps, greedy 10-episode evaluations every 5k: what a policy without memory reaches.
 
@@ -41,6 +41,7 @@ from torch import nn
 
 from sb3_reinforce import REINFORCE, RecurrentREINFORCE
 from sb3_reinforce.zoo import default_conf_file
+from sb3_reinforce.zoo.hyperparams import preprocess_schedules
 
 ENV = "CartPoleNoVel-v1"
 # (batch, as episode lengths) of the memory measure
@@ -51,16 +52,13 @@ BATCHES = {
 
 
 def entry(path: Path) -> dict:
-    """The CartPoleNoVel-v1 entry of a zoo file, ready for the constructor (normalize, n_timesteps dropped)."""
+    """The CartPoleNoVel-v1 entry of a zoo file for the constructor (normalize, n_timesteps dropped; schedules made)."""
     hyperparams = dict(yaml.safe_load(path.read_text())[ENV])
     for key in ("normalize", "n_timesteps", "policy"):
         hyperparams.pop(key, None)
     if isinstance(hyperparams.get("policy_kwargs"), str):
         hyperparams["policy_kwargs"] = eval(hyperparams["policy_kwargs"], {"nn": nn, "dict": dict})
-    for key in ("learning_rate", "clip_range"):
-        if isinstance(hyperparams.get(key), str) and hyperparams[key].startswith("lin_"):
-            hyperparams[key] = float(hyperparams[key][4:])
-    return hyperparams
+    return preprocess_schedules(hyperparams)
 
 
 def learn_speed(algo: str, steps: int, seed: int) -> float:
