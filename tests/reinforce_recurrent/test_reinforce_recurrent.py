@@ -140,6 +140,9 @@ def train_on_cartpole_without_velocities(algo: type[REINFORCE], policy: str, ste
     natural gradient with a bound shrinking from KL 0.01 to 0 over ``steps``, normalized observations), with greedy
     10-episode evaluations every 5k steps that stop the training at 475.
 
+    :param algo: ``RecurrentREINFORCE``, or ``REINFORCE`` for the memoryless policy
+    :param policy: the policy's name (``MlpLstmPolicy`` or ``MlpPolicy``)
+    :param steps: the most steps to train for
     :return: the steps trained and the best evaluation
     """
     env = VecNormalize(make_vec_env("CartPoleNoVel-v1", n_envs=8, seed=0), norm_reward=False)
