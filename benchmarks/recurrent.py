@@ -31,17 +31,15 @@ from pathlib import Path
 import numpy as np
 import rl_zoo3.import_envs  # noqa: F401  (registers the velocity-masked tasks)
 import torch as th
-import yaml
 from rl_zoo3 import hyperparams as zoo_hyperparams_package
 from sb3_contrib import RecurrentPPO
 from stable_baselines3.common.callbacks import EvalCallback
 from stable_baselines3.common.env_util import make_vec_env
 from stable_baselines3.common.vec_env import VecNormalize
-from torch import nn
 
 from sb3_reinforce import REINFORCE, RecurrentREINFORCE
 from sb3_reinforce.zoo import default_conf_file
-from sb3_reinforce.zoo.hyperparams import preprocess_schedules
+from sb3_reinforce.zoo.hyperparams import read_entry
 
 ENV = "CartPoleNoVel-v1"
 # (batch, as episode lengths) of the memory measure
@@ -53,12 +51,10 @@ BATCHES = {
 
 def entry(path: Path) -> dict:
     """The CartPoleNoVel-v1 entry of a zoo file for the constructor (normalize, n_timesteps dropped; schedules made)."""
-    hyperparams = dict(yaml.safe_load(path.read_text())[ENV])
+    hyperparams = read_entry(path, ENV)
     for key in ("normalize", "n_timesteps", "policy"):
         hyperparams.pop(key, None)
-    if isinstance(hyperparams.get("policy_kwargs"), str):
-        hyperparams["policy_kwargs"] = eval(hyperparams["policy_kwargs"], {"nn": nn, "dict": dict})
-    return preprocess_schedules(hyperparams)
+    return hyperparams
 
 
 def learn_speed(algo: str, steps: int, seed: int) -> float:

@@ -1,8 +1,11 @@
 """Optuna samplers of REINFORCE's hyperparameters (and its recurrent variants'), in rl_zoo3's sampler / converter form."""
 
+from pathlib import Path
 from typing import Any
 
 import optuna
+import yaml
+from rl_zoo3 import exp_manager
 from rl_zoo3.exp_manager import ExperimentManager
 from rl_zoo3.hyperparams_opt import convert_onpolicy_params
 from rl_zoo3.utils import linear_schedule
@@ -13,6 +16,8 @@ LSTM_HIDDEN_SIZES = (16, 32, 64, 128, 256)
 SCHEDULED_HYPERPARAMS = ("target_kl", "value_learning_rate")
 # rl_zoo3's own conversion of learning_rate, clip_range, ... (before register() extends it)
 _zoo_preprocess_schedules = ExperimentManager._preprocess_schedules
+# The entries' values that rl_zoo3 evaluates as Python when they are strings
+EVALUATED_HYPERPARAMS = ("normalize", "policy_kwargs", "monitor_kwargs")
 
 
 def preprocess_schedules(hyperparams: dict[str, Any]) -> dict[str, Any]:
@@ -36,6 +41,27 @@ def preprocess_schedules(hyperparams: dict[str, Any]) -> dict[str, Any]:
             except ValueError:
                 raise ValueError(f"{key} must be a number or 'lin_<initial value>' (e.g. 'lin_0.01'); got {value!r}") from None
     return hyperparams
+
+
+def read_entry(conf_file: str | Path, env_id: str) -> dict[str, Any]:
+    """
+    One entry of a zoo conf file, as rl_zoo3 reads it: the strings it evaluates as Python (``normalize``,
+    ``policy_kwargs``, ...) evaluated in its own namespace, and the schedules made callables
+    (:func:`preprocess_schedules`). The keys that are not the model's (``n_envs``, ``n_timesteps``, ``policy``,
+    ``normalize``, ...) stay, for the caller to take out.
+
+    :param conf_file: the conf file (e.g. ``default_conf_file("reinforce_lstm")``)
+    :param env_id: the entry's env
+    :return: the entry's hyperparameters
+    """
+    entries = yaml.safe_load(Path(conf_file).read_text())
+    if env_id not in entries:
+        raise ValueError(f"env_id: {conf_file} has no entry for {env_id!r}; it has {sorted(entries)}")
+    hyperparams = dict(entries[env_id])
+    for key in EVALUATED_HYPERPARAMS:
+        if isinstance(hyperparams.get(key), str):
+            hyperparams[key] = eval(hyperparams[key], vars(exp_manager))
+    return preprocess_schedules(hyperparams)
 
 
 def sample_reinforce_params(trial: optuna.Trial, n_actions: int, n_envs: int, additional_args: dict) -> dict[str, Any]:

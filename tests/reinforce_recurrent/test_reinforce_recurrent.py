@@ -8,11 +8,12 @@ from stable_baselines3.common.callbacks import EvalCallback, StopTrainingOnRewar
 from stable_baselines3.common.env_util import make_vec_env
 from stable_baselines3.common.envs import FakeImageEnv, SimpleMultiObsEnv
 from stable_baselines3.common.evaluation import evaluate_policy
-from stable_baselines3.common.utils import LinearSchedule
 from stable_baselines3.common.vec_env import DummyVecEnv, VecNormalize
 
 from sb3_reinforce import REINFORCE, RecurrentREINFORCE
 from sb3_reinforce.common.buffers import EpisodicRolloutBuffer
+from sb3_reinforce.zoo import default_conf_file
+from sb3_reinforce.zoo.hyperparams import read_entry
 from tests.cue_recall import CueRecall
 from tests.reinforce.test_step_control import assert_natural_step
 
@@ -136,29 +137,25 @@ def test_learns_a_memory_task_that_a_memoryless_policy_cannot():
 
 def train_on_cartpole_without_velocities(algo: type[REINFORCE], policy: str, steps: int) -> tuple[int, float]:
     """
-    Train on rl_zoo3's CartPoleNoVel-v1 with the shipped reinforce_lstm entry's settings (8 envs of 128 steps, the
-    natural gradient with a bound shrinking from KL 0.01 to 0 over ``steps``, normalized observations), with greedy
-    10-episode evaluations every 5k steps that stop the training at 475.
+    Train on rl_zoo3's CartPoleNoVel-v1 with the shipped ``reinforce_lstm`` entry's hyperparameters (its envs,
+    normalization and schedules over ``steps``; the memoryless policy without the LSTM), with greedy 10-episode
+    evaluations every 5k steps that stop the training at 475.
 
     :param algo: ``RecurrentREINFORCE``, or ``REINFORCE`` for the memoryless policy
     :param policy: the policy's name (``MlpLstmPolicy`` or ``MlpPolicy``)
     :param steps: the most steps to train for
     :return: the steps trained and the best evaluation
     """
-    env = VecNormalize(make_vec_env("CartPoleNoVel-v1", n_envs=8, seed=0), norm_reward=False)
-    eval_env = VecNormalize(make_vec_env("CartPoleNoVel-v1", n_envs=1, seed=100), norm_reward=False, training=False)
-    policy_kwargs = dict(lstm_hidden_size=64) if algo is RecurrentREINFORCE else {}
-    model = algo(
-        policy,
-        env,
-        n_steps=128,
-        target_kl=LinearSchedule(0.01, 0.0, 1.0),
-        natural_gradient=True,
-        policy_kwargs=dict(policy_kwargs, net_arch=[64]),
-        seed=0,
-    )
+    hyperparams = read_entry(default_conf_file("reinforce_lstm"), "CartPoleNoVel-v1")
+    n_envs, normalize = hyperparams.pop("n_envs"), hyperparams.pop("normalize")
+    del hyperparams["n_timesteps"], hyperparams["policy"]
+    if algo is REINFORCE:
+        del hyperparams["policy_kwargs"]["lstm_hidden_size"]
+    env = VecNormalize(make_vec_env("CartPoleNoVel-v1", n_envs=n_envs, seed=0), **normalize)
+    eval_env = VecNormalize(make_vec_env("CartPoleNoVel-v1", n_envs=1, seed=100), **normalize, training=False)
+    model = algo(policy, env, seed=0, **hyperparams)
     stop = StopTrainingOnRewardThreshold(475)
-    callback = EvalCallback(eval_env, eval_freq=5000 // 8, n_eval_episodes=10, callback_on_new_best=stop, verbose=0)
+    callback = EvalCallback(eval_env, eval_freq=5000 // n_envs, n_eval_episodes=10, callback_on_new_best=stop, verbose=0)
     model.learn(steps, callback=callback)
     return model.num_timesteps, callback.best_mean_reward
 

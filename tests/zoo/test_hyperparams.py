@@ -1,15 +1,17 @@
 import optuna
 import pytest
+import torch as th
 
 from sb3_reinforce import REINFORCE, MaskableRecurrentREINFORCE, RecurrentREINFORCE
 from sb3_reinforce.zoo import (
     convert_reinforce_lstm_params,
     convert_reinforce_params,
+    default_conf_file,
     main,
     sample_reinforce_lstm_params,
     sample_reinforce_params,
 )
-from sb3_reinforce.zoo.hyperparams import LSTM_HIDDEN_SIZES
+from sb3_reinforce.zoo.hyperparams import LSTM_HIDDEN_SIZES, read_entry
 
 # A short search: few steps, one evaluation of two episodes per trial.
 SEARCH = ["--env", "CartPole-v1", "-n", "1000", "--n-evaluations", "1", "--eval-episodes", "2", "--no-optim-plots"]
@@ -100,3 +102,28 @@ def test_optimize_records_trials_in_sqlite(tmp_path):
     assert len(trials) == 2
     assert all(trial.state == optuna.trial.TrialState.COMPLETE for trial in trials)
     assert {"learning_rate", "baseline", "reward_to_go", "n_steps"} <= set(trials[0].params)
+
+
+def test_read_entry_as_the_zoo_reads_it(tmp_path):
+    conf = tmp_path / "conf.yml"
+    conf.write_text(
+        "Pendulum-v1:\n"
+        "  normalize: \"{'norm_obs': True, 'norm_reward': False}\"\n"
+        "  policy_kwargs: 'dict(net_arch=[8], activation_fn=nn.ReLU)'\n"
+        "  learning_rate: lin_0.004\n"
+        "  target_kl: lin_0.02\n"
+        "  n_envs: 2\n"
+    )
+    entry = read_entry(conf, "Pendulum-v1")
+    assert entry["normalize"] == {"norm_obs": True, "norm_reward": False} and entry["n_envs"] == 2
+    assert entry["policy_kwargs"] == {"net_arch": [8], "activation_fn": th.nn.ReLU}
+    assert entry["learning_rate"](0.5) == pytest.approx(0.002) and entry["target_kl"](0.25) == pytest.approx(0.005)
+    with pytest.raises(ValueError, match=r"env_id: .*conf.yml has no entry for 'CartPole-v1'; it has \['Pendulum-v1'\]"):
+        read_entry(conf, "CartPole-v1")
+
+
+def test_read_entry_makes_a_shipped_entry():
+    entry = read_entry(default_conf_file("reinforce_lstm"), "CartPoleNoVel-v1")
+    for key in ("n_envs", "n_timesteps", "normalize", "policy"):
+        del entry[key]
+    RecurrentREINFORCE("MlpLstmPolicy", "CartPole-v1", **entry)
