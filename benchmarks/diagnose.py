@@ -2,22 +2,28 @@
 Why REINFORCE loses what it learned late in training: the per-update training signals next to the curves.
 
 Every run is ``python -m sb3_reinforce.zoo train`` in a subprocess (one CPU thread, one run at a time),
-REINFORCE with the entry shipped in ``sb3_reinforce/zoo/reinforce.yml`` and optional ``-params``
-overrides, with rl_zoo3's tensorboard logging (``-tb``) and its ``EvalCallback`` (greedy policy, a
-separate env). The scalars REINFORCE's ``train()`` logs once per update (``train/approx_kl``,
-``train/grad_norm``, ``train/entropy_loss``, ``train/std``, ``train/n_episodes``,
-``train/mean_episode_length``, ``train/weights_std``, ``train/explained_variance``,
-``train/learning_rate``, ``rollout/ep_rew_mean``) are read back from the event files with
-tensorboard's ``EventAccumulator``; the greedy evaluations from ``evaluations.npz``.
+REINFORCE (or RecurrentREINFORCE, ``--algo reinforce_lstm``) with the entry shipped in
+``sb3_reinforce/zoo/reinforce.yml`` (``reinforce_lstm.yml``) and optional ``-params`` overrides, with
+rl_zoo3's tensorboard logging (``-tb``) and its ``EvalCallback`` (greedy policy, a separate env). The
+scalars ``train()`` logs once per update (``train/approx_kl``, ``train/grad_norm``, ``train/entropy_loss``,
+``train/std``, ``train/n_episodes``, ``train/mean_episode_length``, ``train/weights_std``,
+``train/explained_variance``, ``train/learning_rate``, ``rollout/ep_rew_mean``) are read back from the event
+files with tensorboard's ``EventAccumulator``; the greedy evaluations from ``evaluations.npz``.
 
 Results go to ``<out>/updates.csv`` (one row per update per run), ``<out>/evals.csv`` (one row per
 evaluation), ``<out>/<env>.png`` (stacked panels over steps) and ``<out>/summary.md`` (the numbers quoted
-in the diagnosis). Raw runs stay in ``--runs`` (outside the repository) and runs already there are
-reused, so an interrupted invocation resumes. The committed results in ``docs/benchmark/diagnosis``:
+in the diagnosis, with the sampling policy's return when the greedy one first reaches the threshold). Raw
+runs stay in ``--runs`` (outside the repository) and runs already there are reused, so an interrupted
+invocation resumes. The committed results in ``docs/benchmark/diagnosis``:
 
     PYTHONPATH=. python benchmarks/diagnose.py --experiments lunar-shipped lunar-value-probe cheetah-shipped \\
         --seeds 2 --out docs/benchmark/diagnosis
     PYTHONPATH=. python benchmarks/diagnose.py --report --out docs/benchmark/diagnosis   # figures and CSVs only
+
+and in ``docs/benchmark/diagnosis-recurrent`` (RecurrentREINFORCE on CartPoleNoVel-v1):
+
+    PYTHONPATH=. python benchmarks/diagnose.py --experiments cartpole-novel-shipped --seeds 10 \\
+        --out docs/benchmark/diagnosis-recurrent
 """
 
 import argparse
@@ -31,7 +37,7 @@ from pathlib import Path
 import numpy as np
 from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
 
-from benchmarks.learning import append_csv, read_csv
+from benchmarks.learning import append_csv, first_reached, read_csv, threshold
 
 # The scalars train() logs once per update, and the stochastic policy's return.
 SCALARS = [
@@ -54,7 +60,7 @@ EVAL_FIELDS = ["env", "label", "seed", "timesteps", "mean_return", "std_return",
 
 @dataclass(frozen=True)
 class Experiment:
-    """The shipped REINFORCE entry of ``env`` with ``-params`` overrides, trained for ``budget`` steps."""
+    """The shipped entry of ``algo`` (the zoo's name) for ``env`` with ``-params`` overrides, trained for ``budget`` steps."""
 
     env: str
     label: str
@@ -62,6 +68,7 @@ class Experiment:
     eval_freq: int
     eval_episodes: int
     params: tuple[str, ...] = ()
+    algo: str = "reinforce"
 
 
 EXPERIMENTS: dict[str, Experiment] = {
@@ -95,6 +102,7 @@ EXPERIMENTS: dict[str, Experiment] = {
             "adapt_learning_rate:True",
         ),
     ),
+    "cartpole-novel-shipped": Experiment("CartPoleNoVel-v1", "shipped", 100_000, 5_000, 10, algo="reinforce_lstm"),
 }
 
 
@@ -106,7 +114,7 @@ def train(experiment: Experiment, seed: int, folder: Path) -> float:
     """Train one run with rl_zoo3 into ``folder`` (``logs/`` and ``tb/``); return the wall-clock time."""
     shutil.rmtree(folder, ignore_errors=True)  # an unfinished run's files
     folder.mkdir(parents=True)
-    command = [sys.executable, "-m", "sb3_reinforce.zoo", "train", "--algo", "reinforce", "--env", experiment.env]
+    command = [sys.executable, "-m", "sb3_reinforce.zoo", "train", "--algo", experiment.algo, "--env", experiment.env]
     command += ["-f", str(folder / "logs"), "-tb", str(folder / "tb"), "--seed", str(seed), "-n", str(experiment.budget)]
     command += ["--eval-freq", str(experiment.eval_freq), "--eval-episodes", str(experiment.eval_episodes)]
     command += ["--num-threads", "1", "--verbose", "0", "--log-interval", "-1"]
@@ -187,10 +195,18 @@ def smooth(values: np.ndarray, window: int) -> np.ndarray:
 
 
 def summarize(env: str, label: str, seed: str, updates: list[dict[str, str]], evals: list[dict[str, str]]) -> str:
-    """One line of numbers for a run: the peak and the end of its greedy curve and what the signals did."""
+    """
+    One line of numbers for a run: the peak and the end of its greedy curve, the sampling policy's return
+    (``rollout/ep_rew_mean``, its last 100 episodes) at the last update before the greedy evaluation first
+    reached the env's threshold, and what the signals did.
+    """
     steps, returns = column(evals, "timesteps"), column(evals, "mean_return")
     peak = int(np.argmax(returns))
     t = column(updates, "timesteps")
+    reached = first_reached(steps, returns, threshold(env))
+    sampled_returns = column(updates, "ep_rew_mean")
+    before = np.flatnonzero((t <= reached) & np.isfinite(sampled_returns)) if reached is not None else []
+    sampled = f"{sampled_returns[before[-1]]:.1f} @ {reached // 1000}k" if len(before) else "-"
     thirds = np.array_split(np.arange(len(t)), 3)
 
     def med(name: str, index: np.ndarray) -> float:
@@ -201,7 +217,7 @@ def summarize(env: str, label: str, seed: str, updates: list[dict[str, str]], ev
     end = np.flatnonzero(t >= t[-1] - 100_000)
     fields = ["approx_kl", "grad_norm", "entropy_loss", "std", "n_episodes", "mean_episode_length"]
     fields += ["explained_variance", "ep_rew_mean"]
-    cells = [f"{env} | {label} | {seed} | {returns[peak]:.1f} @ {int(steps[peak]) // 1000}k | {returns[-1]:.1f}"]
+    cells = [f"{env} | {label} | {seed} | {returns[peak]:.1f} @ {int(steps[peak]) // 1000}k | {returns[-1]:.1f} | {sampled}"]
     cells += [
         f"{med(name, thirds[0]):.3g} / {med(name, thirds[-1]):.3g} (peak {med(name, near_peak):.3g}, end {med(name, end):.3g})"
         for name in fields
@@ -221,9 +237,10 @@ def report(out: Path) -> None:
         "Medians over the first / last third of the updates (in parentheses: within 50k steps of the best "
         "greedy evaluation, and over the last 100k steps).",
         "",
-        "| env | run | seed | best greedy | final greedy | approx_kl | grad_norm | entropy_loss | std | episodes/batch "
-        "| mean episode length | explained variance | stochastic return |",
-        "|" + "---|" * 13,
+        "| env | run | seed | best greedy | final greedy | stochastic return when the greedy first reached the threshold "
+        "| approx_kl | grad_norm | entropy_loss | std | episodes/batch | mean episode length | explained variance "
+        "| stochastic return |",
+        "|" + "---|" * 14,
     ]
     for env in dict.fromkeys(row["env"] for row in evals):
         runs = list(dict.fromkeys((row["label"], row["seed"]) for row in evals if row["env"] == env))
@@ -269,7 +286,7 @@ def report(out: Path) -> None:
             if field == "explained_variance":
                 axis.set_ylim(-1, 1)
         axes[0].legend(fontsize=7, ncol=2)
-        axes[0].set_title(f"{env}: REINFORCE, greedy evaluation and per-update signals (median of 21 updates)")
+        axes[0].set_title(f"{env}: greedy evaluation and per-update signals (median of 21 updates)")
         axes[-1].set_xlabel("environment steps")
         figure.tight_layout()
         figure.savefig(out / f"{env}.png", dpi=90)
