@@ -164,9 +164,17 @@ def collect(experiments: list[Experiment], seeds: int, runs: Path, out: Path) ->
             by_step, steps, results, lengths = read_run(run_folder(runs, experiment, seed))
             keys = dict(env=experiment.env, label=experiment.label, seed=seed)
             # EvalCallback dumps the logger at its own steps: an update's train/ scalars can land on a row
-            # of their own, its rollout/ scalar on the next. One row per update: the rows with train/ ones.
-            for step in sorted(step for step in by_step if "train/approx_kl" in by_step[step]):
-                values = {tag.split("/")[1]: by_step[step].get(tag, "") for tag in SCALARS}
+            # of their own, its rollout/ scalar on the next. One row per update: the rows with train/ ones,
+            # completed by the next row's rollout/ scalar when that row holds no update of its own.
+            steps_logged = sorted(by_step)
+            for index, step in enumerate(steps_logged):
+                if "train/approx_kl" not in by_step[step]:
+                    continue
+                scalars = dict(by_step[step])
+                following = by_step[steps_logged[index + 1]] if index + 1 < len(steps_logged) else {}
+                if "rollout/ep_rew_mean" not in scalars and "train/approx_kl" not in following:
+                    scalars.update({tag: value for tag, value in following.items() if tag.startswith("rollout/")})
+                values = {tag.split("/")[1]: scalars.get(tag, "") for tag in SCALARS}
                 updates.append(dict(**keys, timesteps=step, **values))
             evals += [
                 dict(
