@@ -38,8 +38,7 @@ from stable_baselines3.common.env_util import make_vec_env
 from stable_baselines3.common.vec_env import VecNormalize
 
 from sb3_reinforce import REINFORCE, RecurrentREINFORCE
-from sb3_reinforce.zoo import default_conf_file
-from sb3_reinforce.zoo.hyperparams import read_entry
+from sb3_reinforce.zoo import default_conf_file, read_entry
 
 ENV = "CartPoleNoVel-v1"
 # (batch, as episode lengths) of the memory measure

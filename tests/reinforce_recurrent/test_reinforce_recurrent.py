@@ -12,8 +12,7 @@ from stable_baselines3.common.vec_env import DummyVecEnv, VecNormalize
 
 from sb3_reinforce import REINFORCE, RecurrentREINFORCE
 from sb3_reinforce.common.buffers import EpisodicRolloutBuffer
-from sb3_reinforce.zoo import default_conf_file
-from sb3_reinforce.zoo.hyperparams import read_entry
+from sb3_reinforce.zoo import default_conf_file, read_entry
 from tests.cue_recall import CueRecall
 from tests.reinforce.test_step_control import assert_natural_step
 

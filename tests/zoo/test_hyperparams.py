@@ -8,10 +8,11 @@ from sb3_reinforce.zoo import (
     convert_reinforce_params,
     default_conf_file,
     main,
+    read_entry,
     sample_reinforce_lstm_params,
     sample_reinforce_params,
 )
-from sb3_reinforce.zoo.hyperparams import LSTM_HIDDEN_SIZES, read_entry
+from sb3_reinforce.zoo.hyperparams import LSTM_HIDDEN_SIZES
 
 # A short search: few steps, one evaluation of two episodes per trial.
 SEARCH = ["--env", "CartPole-v1", "-n", "1000", "--n-evaluations", "1", "--eval-episodes", "2", "--no-optim-plots"]
