@@ -1,5 +1,5 @@
 """
-Speed and memory of RecurrentREINFORCE.
+Speed and memory of RecurrentREINFORCE, and what MaskableRecurrentREINFORCE learns.
 
 ``--speed``: environment steps per second of ``learn()``, RecurrentREINFORCE against sb3-contrib's RecurrentPPO
 at the same ``n_envs`` and LSTM size on CartPoleNoVel-v1, each with its shipped hyperparameters (this package's
@@ -10,6 +10,11 @@ cost), one CPU thread, in alternating order; the median of each and of the per-r
 ``reinforce_lstm`` entry (8 envs, 512 steps per batch, lr 0.003 decayed to 0, normalized observations), 3 seeds
 of 100k steps, greedy 10-episode evaluations every 5k: what a policy without memory reaches.
 
+``--masked``: MaskableRecurrentREINFORCE with its shipped entry (``reinforce_lstm_mask.yml``, read with
+:func:`sb3_reinforce.zoo.read_entry`) on ``sb3_reinforce/InvalidActionDiscrete-v0``, 3 seeds, each trained for the
+entry's ``n_timesteps`` (or ``--masked-steps``), then evaluated greedily with the masks and the LSTM state
+(:func:`sb3_reinforce.common.evaluation.evaluate_policy`) on 20 episodes of a separately seeded env.
+
 ``--memory``: the peak memory of one update (the padded passes over the batch's episodes, forward and backward,
 or the natural step) on batches with long episodes, each in a fresh process: the growth of the peak resident
 memory over the update.
@@ -18,6 +23,7 @@ bucketed by length (:func:`sb3_reinforce.common.recurrent.episode_buckets`).
 
     python benchmarks/recurrent.py --speed --repeats 3
     python benchmarks/recurrent.py --memoryless
+    python benchmarks/recurrent.py --masked
     python benchmarks/recurrent.py --memory
 """
 
@@ -37,8 +43,10 @@ from stable_baselines3.common.callbacks import EvalCallback
 from stable_baselines3.common.env_util import make_vec_env
 from stable_baselines3.common.vec_env import VecNormalize
 
-from sb3_reinforce import REINFORCE, RecurrentREINFORCE
-from sb3_reinforce.zoo import default_conf_file, read_entry
+from sb3_reinforce import REINFORCE, MaskableRecurrentREINFORCE, RecurrentREINFORCE
+from sb3_reinforce.common.evaluation import evaluate_policy
+from sb3_reinforce.zoo import default_conf_file, read_entry, register
+from sb3_reinforce.zoo.run import MASKED_ENV_ID
 
 ENV = "CartPoleNoVel-v1"
 # (batch, as episode lengths) of the memory measure
@@ -94,6 +102,21 @@ def memoryless() -> None:
         print(f"memoryless REINFORCE, seed {seed}: best {max(returns):.1f}, final {returns[-1]:.1f}", flush=True)
 
 
+def masked(steps: int | None) -> None:
+    register()  # the masked env's id
+    hyperparams = read_entry(default_conf_file("reinforce_lstm_mask"), MASKED_ENV_ID)
+    n_envs, budget = hyperparams.pop("n_envs"), int(hyperparams.pop("n_timesteps"))
+    del hyperparams["policy"]
+    for seed in range(3):
+        model = MaskableRecurrentREINFORCE(
+            "MlpLstmPolicy", make_vec_env(MASKED_ENV_ID, n_envs=n_envs, seed=seed), seed=seed, **hyperparams
+        )
+        model.learn(steps or budget)
+        eval_env = make_vec_env(MASKED_ENV_ID, n_envs=1, seed=seed + 100)
+        mean, std = evaluate_policy(model, eval_env, n_eval_episodes=20)
+        print(f"MaskableRecurrentREINFORCE, seed {seed}, {model.num_timesteps} steps: {mean:.1f} +- {std:.1f}", flush=True)
+
+
 def update_peak(lengths: list[int], max_padding: float, lstm_hidden_size: int, natural: bool) -> float:
     """
     Growth of the peak resident memory (MiB) over one update of a batch of episodes of ``lengths`` steps: the
@@ -103,7 +126,8 @@ def update_peak(lengths: list[int], max_padding: float, lstm_hidden_size: int, n
 import resource, numpy as np, torch as th
 import rl_zoo3.import_envs
 from stable_baselines3.common.type_aliases import RolloutBufferSamples
-from sb3_reinforce import REINFORCE, RecurrentREINFORCE
+from sb3_reinforce import REINFORCE, MaskableRecurrentREINFORCE, RecurrentREINFORCE
+from sb3_reinforce.common.evaluation import evaluate_policy
 th.set_num_threads(1)
 lengths = {lengths}
 model = RecurrentREINFORCE("MlpLstmPolicy", "{ENV}", device="cpu", policy_kwargs=dict(lstm_hidden_size={lstm_hidden_size}))
@@ -142,6 +166,8 @@ def main() -> None:
     parser.add_argument("--speed", action="store_true")
     parser.add_argument("--memory", action="store_true")
     parser.add_argument("--memoryless", action="store_true")
+    parser.add_argument("--masked", action="store_true")
+    parser.add_argument("--masked-steps", type=int, help="with --masked: train this long, not the entry's n_timesteps")
     parser.add_argument("--steps", type=int, default=20_000)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--lstm-hidden-size", type=int, default=256)
@@ -153,6 +179,8 @@ def main() -> None:
         memory(args)
     if args.memoryless:
         memoryless()
+    if args.masked:
+        masked(args.masked_steps)
 
 
 if __name__ == "__main__":
