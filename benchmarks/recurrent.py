@@ -126,8 +126,7 @@ def update_peak(lengths: list[int], max_padding: float, lstm_hidden_size: int, n
 import resource, numpy as np, torch as th
 import rl_zoo3.import_envs
 from stable_baselines3.common.type_aliases import RolloutBufferSamples
-from sb3_reinforce import REINFORCE, MaskableRecurrentREINFORCE, RecurrentREINFORCE
-from sb3_reinforce.common.evaluation import evaluate_policy
+from sb3_reinforce import REINFORCE, RecurrentREINFORCE
 th.set_num_threads(1)
 lengths = {lengths}
 model = RecurrentREINFORCE("MlpLstmPolicy", "{ENV}", device="cpu", policy_kwargs=dict(lstm_hidden_size={lstm_hidden_size}))
