@@ -11,8 +11,8 @@ cost), one CPU thread, in alternating order; the median of each and of the per-r
 of 100k steps, greedy 10-episode evaluations every 5k: what a policy without memory reaches.
 
 ``--masked``: MaskableRecurrentREINFORCE with its shipped entry (``reinforce_lstm_mask.yml``, read with
-:func:`sb3_reinforce.zoo.read_entry`) on ``sb3_reinforce/InvalidActionDiscrete-v0``, 3 seeds, each trained for the
-entry's ``n_timesteps`` (or ``--masked-steps``), then evaluated greedily with the masks and the LSTM state
+:func:`sb3_reinforce.zoo.read_entry`) on ``sb3_reinforce/InvalidActionDiscrete-v0``, 5 seeds (``--masked-seeds``),
+each trained for the entry's ``n_timesteps`` (or ``--masked-steps``), then evaluated greedily with the masks and the LSTM state
 (:func:`sb3_reinforce.common.evaluation.evaluate_policy`) on 20 episodes of a separately seeded env.
 
 ``--memory``: the peak memory of one update (the padded passes over the batch's episodes, forward and backward,
@@ -102,12 +102,12 @@ def memoryless() -> None:
         print(f"memoryless REINFORCE, seed {seed}: best {max(returns):.1f}, final {returns[-1]:.1f}", flush=True)
 
 
-def masked(steps: int | None) -> None:
+def masked(steps: int | None, seeds: int) -> None:
     register()  # the masked env's id
     hyperparams = read_entry(default_conf_file("reinforce_lstm_mask"), MASKED_ENV_ID)
     n_envs, budget = hyperparams.pop("n_envs"), int(hyperparams.pop("n_timesteps"))
     del hyperparams["policy"]
-    for seed in range(3):
+    for seed in range(seeds):
         model = MaskableRecurrentREINFORCE(
             "MlpLstmPolicy", make_vec_env(MASKED_ENV_ID, n_envs=n_envs, seed=seed), seed=seed, **hyperparams
         )
@@ -167,6 +167,7 @@ def main() -> None:
     parser.add_argument("--memoryless", action="store_true")
     parser.add_argument("--masked", action="store_true")
     parser.add_argument("--masked-steps", type=int, help="with --masked: train this long, not the entry's n_timesteps")
+    parser.add_argument("--masked-seeds", type=int, default=5, help="with --masked: seeds 0 to this number - 1")
     parser.add_argument("--steps", type=int, default=20_000)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--lstm-hidden-size", type=int, default=256)
@@ -179,7 +180,7 @@ def main() -> None:
     if args.memoryless:
         memoryless()
     if args.masked:
-        masked(args.masked_steps)
+        masked(args.masked_steps, args.masked_seeds)
 
 
 if __name__ == "__main__":
