@@ -22,7 +22,7 @@ from benchmarks.learning import aggregate, kept_fraction, normalized_score, rand
 BENCHMARK = "docs/benchmark"
 # Where each shipped entry's runs are (its budget is the shipped n_timesteps, except InvertedPendulum-v5's
 # 200k and Acrobot-v1's 200k, the budgets of the first comparison; Acrobot-v1's runs are those of the package
-# as it is, which part from the first comparison's after 30k to 200k steps).
+# as it is, whose evaluations first differ from the first comparison's at 30k to 180k steps).
 SOURCES = {
     "CartPole-v1": f"{BENCHMARK}/curves.csv:label=reinforce",
     "Acrobot-v1": f"{BENCHMARK}/acrobot-variants/curves.csv:label=entry (rerun)",
