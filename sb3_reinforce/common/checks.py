@@ -12,6 +12,8 @@ from collections.abc import Collection
 from typing import Any
 
 import numpy as np
+from stable_baselines3.common.monitor import Monitor
+from stable_baselines3.common.vec_env import VecEnv
 
 
 def _is_bool(value: Any) -> bool:
@@ -99,6 +101,33 @@ def check_type(name: str, value: Any, types: type | tuple[type, ...], accepted: 
     """
     if not (isinstance(value, types) or (value is None and allow_none)):
         raise TypeError(f"{name} must be {accepted}{' or None' if allow_none else ''}; got {value!r}")
+
+
+def as_python(value: Any) -> Any:
+    """
+    :param value: a value that passed the checks
+    :return: a numpy scalar as the Python number (or boolean) it holds, anything else unchanged: SB3's
+        schedules, PyTorch and Python's ``random`` and ``deque`` take Python numbers only
+    """
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def check_early_resets(env: VecEnv) -> None:
+    """
+    :param env: the envs an algorithm of the package learns on
+    :raises ValueError: if there are several envs and one is wrapped in a ``Monitor`` that forbids resets
+        inside an episode: between batches the envs that are inside an episode no batch will use are reset
+    """
+    if env.num_envs < 2:
+        return
+    for index in np.flatnonzero(env.env_is_wrapped(Monitor)):
+        if not env.get_attr("allow_early_resets", indices=[int(index)])[0]:
+            raise ValueError(
+                f"env: env {index} is wrapped in a Monitor with allow_early_resets=False; with several envs, "
+                "REINFORCE resets every env before a batch (an env can be inside an episode that began under "
+                "the previous policy), which that Monitor forbids. Create it with allow_early_resets=True "
+                "(make_vec_env's default)."
+            )
 
 
 def _describe(kind: str, low: float | None, high: float | None, low_inclusive: bool, allow_none: bool) -> str:

@@ -8,10 +8,12 @@ import gymnasium as gym
 import numpy as np
 import torch as th
 from gymnasium import spaces
+from sb3_contrib.common.recurrent.policies import RecurrentActorCriticPolicy
 from sb3_contrib.common.utils import conjugate_gradient_solver
 from stable_baselines3.common.callbacks import BaseCallback
 from stable_baselines3.common.on_policy_algorithm import OnPolicyAlgorithm
 from stable_baselines3.common.policies import ActorCriticPolicy, BasePolicy
+from stable_baselines3.common.save_util import load_from_zip_file
 from stable_baselines3.common.type_aliases import GymEnv, MaybeCallback, PyTorchObs, RolloutBufferSamples, Schedule
 from stable_baselines3.common.utils import FloatSchedule, explained_variance, obs_as_tensor, update_learning_rate
 from stable_baselines3.common.vec_env import VecEnv
@@ -24,7 +26,7 @@ from sb3_reinforce.common.buffers import (
     EpisodicRolloutBuffer,
     episodes_per_rollout,
 )
-from sb3_reinforce.common.checks import check_bool, check_int, check_number, check_type
+from sb3_reinforce.common.checks import as_python, check_bool, check_early_resets, check_int, check_number, check_type
 from sb3_reinforce.common.sampling import sample_actions
 from sb3_reinforce.common.weights import BASELINES
 from sb3_reinforce.reinforce.policies import CnnPolicy, MlpPolicy, MultiInputPolicy
@@ -148,6 +150,8 @@ class REINFORCE(OnPolicyAlgorithm):
         "CnnPolicy": CnnPolicy,
         "MultiInputPolicy": MultiInputPolicy,
     }
+    # The policies this algorithm accepts
+    policy_base: ClassVar[type[BasePolicy]] = ActorCriticPolicy
     supported_action_spaces: ClassVar[tuple[type[spaces.Space], ...]] = (
         spaces.Box,
         spaces.Discrete,
@@ -250,8 +254,7 @@ class REINFORCE(OnPolicyAlgorithm):
         super().__init__(
             policy,
             env,
-            # SB3's schedules, Python's random and deque take Python numbers, not numpy scalars.
-            learning_rate=learning_rate if callable(learning_rate) else float(learning_rate),
+            learning_rate=learning_rate,
             n_steps=n_steps,
             gamma=gamma,
             gae_lambda=1.0,
@@ -262,14 +265,23 @@ class REINFORCE(OnPolicyAlgorithm):
             sde_sample_freq=sde_sample_freq,
             rollout_buffer_class=rollout_buffer_class,  # type: ignore[arg-type]
             rollout_buffer_kwargs=rollout_buffer_kwargs,
-            stats_window_size=int(stats_window_size),
+            stats_window_size=stats_window_size,
             tensorboard_log=tensorboard_log,
             policy_kwargs=policy_kwargs,
             verbose=verbose,
             device=device,
-            seed=None if seed is None else int(seed),
+            seed=seed,
             _init_setup_model=False,
         )
+        # A memoryless algorithm takes no recurrent policy (RecurrentActorCriticPolicy is an ActorCriticPolicy).
+        recurrent = issubclass(self.policy_base, RecurrentActorCriticPolicy)
+        if not issubclass(self.policy_class, self.policy_base) or (
+            issubclass(self.policy_class, RecurrentActorCriticPolicy) and not recurrent
+        ):
+            raise ValueError(
+                f"policy: {type(self).__name__} needs a {self.policy_base.__name__} ({', '.join(self.policy_aliases)})"
+                f"{'' if recurrent else ', not a recurrent one'}; got {self.policy_class}"
+            )
         if self.env is not None and not isinstance(self.action_space, self.supported_action_spaces):
             raise ValueError(
                 f"env: {type(self).__name__} supports the action spaces "
@@ -295,12 +307,21 @@ class REINFORCE(OnPolicyAlgorithm):
         if _init_setup_model:
             self._setup_model()
 
+    def _get_policy_from_name(self, policy_name: str) -> type[BasePolicy]:
+        if policy_name not in self.policy_aliases:
+            raise ValueError(
+                f"policy: {type(self).__name__} has no policy named {policy_name!r}; its policies are "
+                f"{', '.join(self.policy_aliases)}, or a policy class"
+            )
+        return super()._get_policy_from_name(policy_name)
+
     def _setup_model(self) -> None:
         # After load, check what was restored (custom_objects and keyword arguments included) as the
-        # constructor checks what it is given.
-        check_hyperparameters(
-            **{name: getattr(self, _ATTRIBUTES.get(name, name)) for name in signature(check_hyperparameters).parameters}
-        )
+        # constructor checks what it is given, then hold numpy scalars as Python numbers.
+        attributes = {name: _ATTRIBUTES.get(name, name) for name in signature(check_hyperparameters).parameters}
+        check_hyperparameters(**{name: getattr(self, attribute) for name, attribute in attributes.items()})
+        for attribute in attributes.values():
+            setattr(self, attribute, as_python(getattr(self, attribute)))
         if self.rollout_buffer_class is None:
             flat, dict_ = self.rollout_buffer_classes
             self.rollout_buffer_class = dict_ if isinstance(self.observation_space, spaces.Dict) else flat  # type: ignore[assignment]
@@ -330,6 +351,32 @@ class REINFORCE(OnPolicyAlgorithm):
         if self.value_optimizer is not None:
             state_dicts = [*state_dicts, "value_optimizer"]
         return state_dicts, variables
+
+    def set_parameters(
+        self,
+        load_path_or_dict: str | dict[str, dict],
+        exact_match: bool = True,
+        device: th.device | str = "auto",
+    ) -> None:
+        """
+        As SB3's ``set_parameters``, for a model whose value fit differs from the saved one's: the value
+        optimizer exists only with the fitted value baseline (``baseline="value"``, ``value_epochs > 0``), which
+        ``load``'s ``custom_objects`` can switch on or off. Saved optimizer state this model has no optimizer for
+        is not restored; an optimizer the saved model had not starts afresh.
+
+        :param load_path_or_dict: the saved model (path or file-like), or a dictionary from ``get_parameters``
+        :param exact_match: whether the parameters must cover every module and each of its parameters
+        :param device: where the parameters are loaded
+        """
+        if isinstance(load_path_or_dict, dict):
+            params = dict(load_path_or_dict)
+        else:
+            _, params, _ = load_from_zip_file(load_path_or_dict, device=device, load_data=False)
+        if self.value_optimizer is None:
+            params.pop("value_optimizer", None)
+        elif "value_optimizer" not in params:
+            params["value_optimizer"] = self.value_optimizer.state_dict()
+        super().set_parameters(params, exact_match=exact_match, device=device)
 
     @property
     def _value_in_loss(self) -> bool:
@@ -441,7 +488,9 @@ class REINFORCE(OnPolicyAlgorithm):
             if not callback.on_step():
                 return False
 
-            self._update_info_buffer(infos, dones)
+            # The logger's episodes are the batch's: of the episodes an env plays once it is out of the
+            # batch, only those that end before the batch does would reach it, the short ones.
+            self._update_info_buffer([info for info, kept in zip(infos, in_batch, strict=True) if kept], dones[in_batch])
             n_steps += 1
             episode_lengths += in_batch
             self._check_step(rewards, episode_lengths, in_batch)
@@ -787,6 +836,8 @@ class REINFORCE(OnPolicyAlgorithm):
         check_type("tb_log_name", tb_log_name, str, "a string")
         check_bool("reset_num_timesteps", reset_num_timesteps)
         check_bool("progress_bar", progress_bar)
+        if self.env is not None:
+            check_early_resets(self.env)
         return super().learn(
             total_timesteps=int(total_timesteps),
             callback=callback,

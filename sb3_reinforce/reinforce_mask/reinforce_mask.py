@@ -58,8 +58,6 @@ class MaskableREINFORCE(REINFORCE):
     _use_masking = True
 
     def _setup_model(self) -> None:
-        if not (isinstance(self.policy_class, type) and issubclass(self.policy_class, self.policy_base)):
-            raise ValueError(f"policy: {type(self).__name__} needs a {self.policy_base.__name__}; got {self.policy_class}")
         if "use_sde" in signature(self.policy_class).parameters:
             super()._setup_model()
             return

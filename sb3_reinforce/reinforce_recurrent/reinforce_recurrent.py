@@ -64,11 +64,6 @@ class RecurrentREINFORCE(REINFORCE):
     rollout_buffer: SequentialRolloutBuffer  # type: ignore[assignment]
 
     def _setup_model(self) -> None:
-        if not (isinstance(self.policy_class, type) and issubclass(self.policy_class, self.policy_base)):
-            raise ValueError(
-                f"policy: {type(self).__name__} needs a {self.policy_base.__name__} "
-                f"({', '.join(self.policy_aliases)}); got {self.policy_class}"
-            )
         if self.rollout_buffer_class is not None and not issubclass(self.rollout_buffer_class, SequentialBufferMixin):
             raise ValueError(
                 f"rollout_buffer_class: {type(self).__name__} reads whole episodes in time order and needs a subclass "

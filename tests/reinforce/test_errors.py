@@ -2,6 +2,7 @@ import gymnasium as gym
 import numpy as np
 import pytest
 from sb3_contrib.common.envs import InvalidActionEnvDiscrete
+from sb3_contrib.common.recurrent.policies import RecurrentActorCriticPolicy
 from stable_baselines3.common.buffers import RolloutBuffer
 from stable_baselines3.common.env_util import make_vec_env
 from stable_baselines3.common.envs import IdentityEnvBox
@@ -13,6 +14,16 @@ from sb3_reinforce.common.buffers import EpisodicRolloutBuffer
 BAD_HYPERPARAMETERS = [
     (dict(policy=3), TypeError, r"policy must be a policy name \(MlpPolicy, CnnPolicy, MultiInputPolicy\) .*; got 3"),
     (dict(policy=dict), TypeError, r"policy must be a policy name"),
+    (
+        dict(policy="MlpLstmPolicy"),
+        ValueError,
+        r"policy: \w+ has no policy named 'MlpLstmPolicy'; its policies are MlpPolicy, CnnPolicy, MultiInputPolicy, or",
+    ),
+    (
+        dict(policy=RecurrentActorCriticPolicy),
+        ValueError,
+        r"policy: \w+ needs a \w+ \(MlpPolicy, CnnPolicy, MultiInputPolicy\), not a recurrent one; got",
+    ),
     (dict(env=3.0), TypeError, r"env must be a gymnasium.Env, a VecEnv, a registered env id or None; got 3.0"),
     (dict(learning_rate=-1), ValueError, r"learning_rate must be a number >= 0; got -1; or a schedule"),
     (dict(learning_rate="0.01"), TypeError, r"learning_rate must be a number >= 0; got '0.01'"),
@@ -107,7 +118,7 @@ def test_bad_hyperparameters(algo, kwargs, exception, message):
 
 
 @pytest.mark.parametrize("algo", [REINFORCE, MaskableREINFORCE])
-def test_numpy_scalars_are_numbers(algo):
+def test_numpy_scalars_are_numbers(algo, tmp_path):
     kwargs = dict(
         learning_rate=np.float32(0.01),
         n_steps=np.int64(16),
@@ -118,9 +129,21 @@ def test_numpy_scalars_are_numbers(algo):
         normalize_advantage=np.bool_(False),
         stats_window_size=np.int32(10),
         seed=np.int64(3),
+        baseline="value",
+        value_epochs=np.int64(2),
+        value_learning_rate=np.float32(0.001),
+        value_batch_size=np.int64(8),
+        target_kl=np.float32(0.05),
     )
     model = algo(**arguments(algo, kwargs)).learn(20)
     assert model.gamma == pytest.approx(0.99) and model.seed == 3
+    # held as the Python numbers SB3's schedules and PyTorch take, after load too
+    assert not [name for name, value in vars(model).items() if isinstance(value, np.generic)]
+    model.save(tmp_path / "model")
+    loaded = algo.load(tmp_path / "model", custom_objects={"learning_rate": np.float32(0.001)})
+    assert isinstance(loaded.learning_rate, float)
+    loaded.set_env(model.get_env())
+    loaded.learn(20)
 
 
 def test_masked_use_sde_is_refused():

@@ -13,7 +13,8 @@ from stable_baselines3.common.envs import (
     SimpleMultiObsEnv,
 )
 from stable_baselines3.common.evaluation import evaluate_policy
-from stable_baselines3.common.vec_env import SubprocVecEnv, VecNormalize
+from stable_baselines3.common.monitor import Monitor
+from stable_baselines3.common.vec_env import DummyVecEnv, SubprocVecEnv, VecNormalize
 
 from sb3_reinforce import REINFORCE
 from sb3_reinforce.common.buffers import EpisodicDictRolloutBuffer, episodes_per_rollout
@@ -105,12 +106,17 @@ def test_dict_observations(baseline):
 
 @pytest.mark.parametrize("n_envs", [1, 3])
 def test_batches_are_whole_episodes(n_envs):
-    """A batch is N complete episodes, N fixed beforehand from the previous batch's mean episode length."""
+    """
+    A batch is N complete episodes, N fixed beforehand from the previous batch's mean episode length; the
+    logger's episodes (``ep_info_buffer``) are the batch's, not the ones envs out of the batch end meanwhile.
+    """
     n_steps = 50
-    model = REINFORCE("MlpPolicy", make_vec_env("CartPole-v1", n_envs=n_envs, seed=0), n_steps=n_steps, seed=0)
+    env = make_vec_env("CartPole-v1", n_envs=n_envs, seed=0)
+    model = REINFORCE("MlpPolicy", env, n_steps=n_steps, seed=0, stats_window_size=1000)
     _, callback = model._setup_learn(10_000, None)
     for rollout in range(3):
         previous_length = model._mean_episode_length
+        logged = len(model.ep_info_buffer)
         expected = episodes_per_rollout(n_steps, n_envs, previous_length)
         assert expected == (max(n_envs, 2) if rollout == 0 else max(round(n_steps * n_envs / previous_length), n_envs, 2))
         model.collect_rollouts(model.env, callback, model.rollout_buffer, n_steps)
@@ -125,6 +131,9 @@ def test_batches_are_whole_episodes(n_envs):
             np.testing.assert_array_equal(steps, np.arange(len(steps)))
             assert dones[steps[-1], env]
         assert (dones & in_batch).sum() == expected
+        episodes = list(model.ep_info_buffer)[logged:]
+        assert len(episodes) == expected
+        assert sum(episode["l"] for episode in episodes) == in_batch.sum()
         assert model._mean_episode_length == pytest.approx(in_batch.sum() / expected)
         model.train()
         assert buffer.buffer_size == in_batch.sum()
@@ -212,6 +221,18 @@ def test_endless_episodes_raise_a_clear_error():
     model = REINFORCE("MlpPolicy", gym.wrappers.TimeLimit(EndlessEnv(), max_episode_steps=300), n_steps=64)
     model.learn(2000)
     assert model._n_updates > 0
+
+
+def test_a_monitor_forbidding_early_resets_is_refused_with_several_envs():
+    def make_env():
+        return Monitor(gym.make("CartPole-v1"), allow_early_resets=False)
+
+    model = REINFORCE("MlpPolicy", DummyVecEnv([make_env, make_env]), n_steps=32)
+    with pytest.raises(ValueError, match=r"env: env 0 is wrapped in a Monitor with allow_early_resets=False"):
+        model.learn(500)
+    assert model.num_timesteps == 0
+    # one env is never reset inside an episode: its batches end with its episodes
+    REINFORCE("MlpPolicy", DummyVecEnv([make_env]), n_steps=32).learn(500)
 
 
 class RewardFrom(gym.Wrapper):

@@ -82,3 +82,34 @@ def test_load_without_env(tmp_path):
     loaded = REINFORCE.load(tmp_path / "model")
     obs = np.zeros((1, 4), dtype=np.float32)
     np.testing.assert_array_equal(loaded.predict(obs, deterministic=True)[0], model.predict(obs, deterministic=True)[0])
+
+
+@pytest.mark.parametrize(
+    "saved, changed",
+    [
+        (dict(baseline="value", value_epochs=0), {"value_epochs": 3}),
+        (dict(baseline="leave_one_out"), {"baseline": "value", "value_epochs": 2}),
+        (FITTED_VALUE, {"value_epochs": 0}),
+        (FITTED_VALUE, {"baseline": None}),
+    ],
+)
+def test_load_switches_the_value_fit(tmp_path, saved, changed):
+    """custom_objects that switch the fitted value baseline on or off load the policy and train on."""
+    env = make_vec_env("CartPole-v1", n_envs=2, seed=0)
+    model = REINFORCE("MlpPolicy", env, n_steps=40, seed=0, **saved).learn(200)
+    model.save(tmp_path / "model")
+    loaded = REINFORCE.load(tmp_path / "model", env=env, custom_objects=changed)
+    assert (loaded.value_optimizer is not None) == (loaded.baseline == "value" and loaded.value_epochs > 0)
+    for name, parameter in model.policy.state_dict().items():
+        np.testing.assert_array_equal(loaded.policy.state_dict()[name].numpy(), parameter.numpy())
+    loaded.learn(200, reset_num_timesteps=False)
+
+
+def test_set_parameters_across_value_fits(tmp_path):
+    REINFORCE("MlpPolicy", "CartPole-v1", n_steps=40, seed=0, **FITTED_VALUE).learn(200).save(tmp_path / "fitted")
+    plain = REINFORCE("MlpPolicy", "CartPole-v1", n_steps=40, seed=1)
+    plain.set_parameters(tmp_path / "fitted", exact_match=False)
+    fitted = REINFORCE.load(tmp_path / "fitted")
+    for name, parameter in fitted.policy.state_dict().items():
+        np.testing.assert_array_equal(plain.policy.state_dict()[name].numpy(), parameter.numpy())
+    plain.learn(200)

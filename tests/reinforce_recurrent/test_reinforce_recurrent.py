@@ -245,7 +245,7 @@ def test_several_envs_and_action_spaces(env_id, kwargs):
 def test_errors():
     with pytest.raises(ValueError, match=r"policy: RecurrentREINFORCE needs a RecurrentActorCriticPolicy.*MlpLstmPolicy"):
         RecurrentREINFORCE(REINFORCE.policy_aliases["MlpPolicy"], "CartPole-v1")
-    with pytest.raises(ValueError, match="Policy MlpPolicy unknown"):
+    with pytest.raises(ValueError, match=r"policy: RecurrentREINFORCE has no policy named 'MlpPolicy'; its policies are"):
         RecurrentREINFORCE("MlpPolicy", "CartPole-v1")
     with pytest.raises(ValueError, match=r"rollout_buffer_class: RecurrentREINFORCE .*SequentialBufferMixin; got"):
         RecurrentREINFORCE("MlpLstmPolicy", "CartPole-v1", rollout_buffer_class=EpisodicRolloutBuffer)
