@@ -217,6 +217,11 @@ class REINFORCE(OnPolicyAlgorithm):
         if not (env is None or isinstance(env, (str, gym.Env, VecEnv))):
             raise TypeError(f"env must be a gymnasium.Env, a VecEnv, a registered env id or None; got {env!r}")
         check_bool("_init_setup_model", _init_setup_model)
+        if env is None and _init_setup_model:
+            raise ValueError(
+                "env: the policy is built for an env's spaces, so env=None needs _init_setup_model=False (as load "
+                f"does); got None. Give an env, or load a saved model with {type(self).__name__}.load(path)"
+            )
         check_hyperparameters(
             learning_rate=learning_rate,
             n_steps=n_steps,
