@@ -30,12 +30,12 @@ SOURCES = {
     "Pendulum-v1": f"{BENCHMARK}/natural-gradient/curves.csv:label=reinforce",
     "InvertedPendulum-v5": f"{BENCHMARK}/curves.csv:label=reinforce",
     "Hopper-v5": f"{BENCHMARK}/hopper-natural/curves.csv:label=reinforce",
-    "HalfCheetah-v5": f"{BENCHMARK}/diagnosis/options.csv:run=H1",
+    "HalfCheetah-v5": f"{BENCHMARK}/halfcheetah-bound/curves.csv:label=reinforce",
     "Walker2d-v5": f"{BENCHMARK}/natural-gradient/curves.csv:label=reinforce",
     "Swimmer-v5": f"{BENCHMARK}/mujoco-1m/curves.csv:label=reinforce",
     "InvertedDoublePendulum-v5": f"{BENCHMARK}/natural-gradient/curves.csv:label=reinforce",
     "Reacher-v5": f"{BENCHMARK}/natural-gradient/curves.csv:label=reinforce",
-    "Ant-v5": f"{BENCHMARK}/ant-humanoid/curves.csv:label=reinforce",
+    "Ant-v5": f"{BENCHMARK}/mujoco-variants/curves.csv:label=target_kl lin_0.01",
     "Humanoid-v5": f"{BENCHMARK}/ant-humanoid/curves.csv:label=reinforce",
 }
 LABEL = "reinforce (shipped entries)"
