@@ -111,8 +111,9 @@ def test_batches_are_whole_episodes(n_envs):
     logger's episodes (``ep_info_buffer``) are the batch's, not the ones envs out of the batch end meanwhile.
     """
     n_steps = 50
-    env = make_vec_env("CartPole-v1", n_envs=n_envs, seed=0)
-    model = REINFORCE("MlpPolicy", env, n_steps=n_steps, seed=0, stats_window_size=1000)
+    model = REINFORCE(
+        "MlpPolicy", make_vec_env("CartPole-v1", n_envs=n_envs, seed=0), n_steps=n_steps, seed=0, stats_window_size=1000
+    )
     _, callback = model._setup_learn(10_000, None)
     for rollout in range(3):
         previous_length = model._mean_episode_length
