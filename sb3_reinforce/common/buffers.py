@@ -74,24 +74,42 @@ class EpisodicBufferMixin:
         super().reset()  # type: ignore[misc]
         self.dones = np.zeros((self.buffer_size, self.n_envs), dtype=bool)
         self.in_batch = np.zeros((self.buffer_size, self.n_envs), dtype=bool)
+        # The value reset() gives every row of each array (0; 1 for sb3-contrib's action masks, every action
+        # valid until add() is given masks): the rows _grow adds start with it too.
+        self._reset_values = {name: array.flat[0] if array.size else 0 for name, array in self._storage().items()}
 
-    def _map_storage(self, fn: Callable[[np.ndarray], np.ndarray]) -> None:
-        """Apply ``fn`` to every per-step array (leading dims ``(buffer_size, n_envs)``)."""
+    def _storage(self) -> dict[str, np.ndarray]:
+        """
+        The per-step arrays (leading dims ``(buffer_size, n_envs)``) by attribute name; an array of a dict of
+        them (Dict observations) is named ``"<dict>/<key>"``.
+        """
 
         def is_storage(value: Any) -> bool:
             return isinstance(value, np.ndarray) and value.shape[:2] == (self.buffer_size, self.n_envs)
 
-        for name, value in list(vars(self).items()):
+        arrays = {}
+        for name, value in vars(self).items():
             if is_storage(value):
-                setattr(self, name, fn(value))
+                arrays[name] = value
             elif isinstance(value, dict) and value and all(is_storage(v) for v in value.values()):
-                setattr(self, name, {key: fn(v) for key, v in value.items()})
+                arrays.update({f"{name}/{key}": v for key, v in value.items()})
+        return arrays
+
+    def _map_storage(self, fn: Callable[[str, np.ndarray], np.ndarray]) -> None:
+        """Replace every per-step array by ``fn(name, array)`` (names as :meth:`_storage` gives them)."""
+        for name, array in self._storage().items():
+            owner, _, key = name.partition("/")
+            if key:
+                getattr(self, owner)[key] = fn(name, array)
+            else:
+                setattr(self, name, fn(name, array))
 
     def _grow(self) -> None:
         extra = self.buffer_size
 
-        def grow(array: np.ndarray) -> np.ndarray:
-            return np.concatenate([array, np.zeros((extra, *array.shape[1:]), dtype=array.dtype)])
+        def grow(name: str, array: np.ndarray) -> np.ndarray:
+            added = np.full((extra, *array.shape[1:]), self._reset_values[name], dtype=array.dtype)
+            return np.concatenate([array, added])
 
         self._map_storage(grow)
         self.buffer_size += extra
@@ -152,7 +170,7 @@ class EpisodicBufferMixin:
         full_mask[used] = mask
         order = np.flatnonzero(full_mask.T)
         rows, cols = order % self.buffer_size, order // self.buffer_size
-        self._map_storage(lambda array: array[rows, cols][:, None])
+        self._map_storage(lambda _, array: array[rows, cols][:, None])
         self._batch_n_envs = self.n_envs
         self.buffer_size, self.n_envs = len(order), 1
         self.pos, self.full = self.buffer_size, True
@@ -192,7 +210,7 @@ class SequentialBufferMixin(EpisodicBufferMixin):
             raise ValueError(f"batch_size: {type(self).__name__} yields the whole batch, in time order; got {batch_size}")
         if not self.generator_ready:
             # The batch is one env column: drop that axis from every per-step array.
-            self._map_storage(lambda array: array.reshape(len(array), *array.shape[2:]))
+            self._map_storage(lambda _, array: array.reshape(len(array), *array.shape[2:]))
             self.generator_ready = True
         yield self._get_samples(np.arange(self.buffer_size))  # type: ignore[attr-defined]
 

@@ -3,7 +3,12 @@ import pytest
 import torch as th
 from gymnasium import spaces
 
-from sb3_reinforce.common.buffers import EpisodicRolloutBuffer, episodes_per_rollout
+from sb3_reinforce.common.buffers import (
+    EpisodicRolloutBuffer,
+    MaskableEpisodicDictRolloutBuffer,
+    MaskableEpisodicRolloutBuffer,
+    episodes_per_rollout,
+)
 
 # Two envs, 7 rows. Env 0: the tail of an episode begun before the first row (rows 0-1), a complete episode
 # (rows 2-4), then an episode never ended (rows 5-6). Env 1: a complete episode (rows 0-2), a complete
@@ -67,3 +72,33 @@ def test_reset_after_a_batch_restores_the_envs_and_keeps_the_capacity():
 )
 def test_episodes_per_rollout(n_steps, n_envs, mean_length, expected):
     assert episodes_per_rollout(n_steps, n_envs, mean_length) == expected
+
+
+@pytest.mark.parametrize("buffer_class", [MaskableEpisodicRolloutBuffer, MaskableEpisodicDictRolloutBuffer])
+def test_grown_rows_start_as_reset_rows(buffer_class):
+    """Steps stored without masks keep sb3-contrib's all-valid masks, also in the rows the buffer grows by."""
+    box = spaces.Box(-1, 1, (2,))
+    space = spaces.Dict({"a": box}) if buffer_class is MaskableEpisodicDictRolloutBuffer else box
+    buffer = buffer_class(2, space, spaces.Discrete(3), n_envs=1)
+    buffer.reset()
+    given = np.array([[1.0, 0.0, 1.0]])
+    for row in range(7):
+        obs = space.sample()
+        obs = {"a": obs["a"][None]} if isinstance(obs, dict) else obs[None]
+        masks = given if row == 5 else None
+        buffer.add(
+            obs,
+            np.zeros((1, 1)),
+            np.ones(1),
+            np.array([row == 0]),
+            th.zeros(1),
+            th.zeros(1),
+            action_masks=masks,
+            dones=np.array([row == 6]),
+            in_batch=np.ones(1, dtype=bool),
+        )
+    assert buffer.buffer_size == 8 and buffer.pos == 7
+    expected = np.ones((8, 1, 3))
+    expected[5] = given
+    np.testing.assert_array_equal(buffer.action_masks, expected)
+    assert not buffer.rewards[7:].any() and not buffer.dones[7:].any()
