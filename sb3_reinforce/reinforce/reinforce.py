@@ -172,9 +172,11 @@ class REINFORCE(OnPolicyAlgorithm):
     LR_ADAPTATION: ClassVar[float] = 1.5
     LR_FACTOR_BOUNDS: ClassVar[tuple[float, float]] = (0.01, 100.0)
     # With natural_gradient: the conjugate-gradient iterations that solve F x = g, and the damping added to F
-    # (as sb3-contrib's TRPO: 15 and 0.1)
+    # (as sb3-contrib's TRPO: 15 and 0.1); the solver's residual tolerance (sb3-contrib's default), below
+    # which a squared gradient norm gives no step
     CG_MAX_STEPS: ClassVar[int] = 15
     CG_DAMPING: ClassVar[float] = 0.1
+    CG_RESIDUAL_TOL: ClassVar[float] = 1e-10
     policy: ActorCriticPolicy
     rollout_buffer: EpisodicRolloutBuffer
 
@@ -657,6 +659,11 @@ class REINFORCE(OnPolicyAlgorithm):
         vector-Jacobian product ``J^T (J v)`` (backward through the graph of ``log_prob``): nothing is
         differentiated twice, and its memory stays of the order of the gradient's.
 
+        A gradient whose squared norm is below ``CG_RESIDUAL_TOL`` (a zero gradient: every weight of the batch is
+        0, as when its episodes all return the same) gives no step: sb3-contrib's solver starts from random
+        noise (of norm about ``1e-4 * sqrt(n_parameters)``), what it returns for no gradient is what is left of
+        that noise, and the step would move the policy by ``target_kl`` in that random direction.
+
         :param data: the batch
         :param loss: the loss, with its graph
         :param log_prob: ``log pi(a_t|s_t)`` of the batch's actions, with its graph
@@ -668,6 +675,8 @@ class REINFORCE(OnPolicyAlgorithm):
         # The actor's parameters: those the loss, and so the log-probabilities, depend on
         actor = [parameter for parameter, grad in zip(names, gradients, strict=True) if grad is not None]
         gradient = _flat(tuple(grad for grad in gradients if grad is not None))
+        if gradient @ gradient < self.CG_RESIDUAL_TOL:
+            return gradient.norm()
         sizes = [parameter.numel() for parameter in actor]
         evaluation = _Evaluation(self.policy, lambda: self._evaluate_actions(data)[0])
 
@@ -685,7 +694,9 @@ class REINFORCE(OnPolicyAlgorithm):
             )
             return _flat(products) + self.CG_DAMPING * vector
 
-        direction = conjugate_gradient_solver(fisher_product, -gradient.detach(), max_iter=self.CG_MAX_STEPS)
+        direction = conjugate_gradient_solver(
+            fisher_product, -gradient.detach(), max_iter=self.CG_MAX_STEPS, residual_tol=self.CG_RESIDUAL_TOL
+        )
         curvature = direction @ fisher_product(direction)
         if th.isfinite(curvature) and curvature > 0:
             step = th.sqrt(2 * target_kl / curvature) * direction

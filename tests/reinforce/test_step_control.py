@@ -171,5 +171,17 @@ def test_natural_gradient_step_solves_the_fisher_system(env_id, use_sde):
     assert_natural_step(model, actor, others=list(model.policy.value_net.parameters()))
 
 
+@pytest.mark.parametrize("natural_gradient", [False, True])
+def test_a_zero_gradient_leaves_the_policy_where_it_is(natural_gradient):
+    """Episodes that all return the same give every step the weight 0: no step, natural or not."""
+    env = make_vec_env("CartPole-v1", n_envs=2, seed=0, env_kwargs=dict(max_episode_steps=5))
+    model = REINFORCE("MlpPolicy", env, n_steps=20, natural_gradient=natural_gradient, target_kl=0.01, seed=0)
+    before = th.nn.utils.parameters_to_vector(model.policy.parameters()).detach().clone()
+    model.learn(200)
+    assert model.logger.name_to_value["train/grad_norm"] == 0.0
+    assert model.logger.name_to_value["train/approx_kl"] == 0.0
+    th.testing.assert_close(th.nn.utils.parameters_to_vector(model.policy.parameters()).detach(), before)
+
+
 def _flat(tensors: tuple[th.Tensor, ...]) -> th.Tensor:
     return th.cat([tensor.flatten() for tensor in tensors])
