@@ -43,8 +43,9 @@ class RecurrentREINFORCE(REINFORCE):
     It takes the parameters of :class:`~sb3_reinforce.REINFORCE`, whose returns, baselines, step bound
     and value fit it keeps unchanged. The value baseline uses the policy's critic (its own LSTM by
     default); without it no critic is run, and ``policy_kwargs`` default to ``enable_critic_lstm=False``
-    (no critic LSTM is built). ``predict(observation, state, episode_start, deterministic)`` works as
-    ``RecurrentPPO``'s: pass back the state it returns, and ``episode_start`` to reset it.
+    (no critic LSTM is built). A loaded model keeps the critic it was saved with.
+    ``predict(observation, state, episode_start, deterministic)`` works as ``RecurrentPPO``'s: pass back the
+    state it returns, and ``episode_start`` to reset it.
     """
 
     policy_aliases: ClassVar[dict[str, type[BasePolicy]]] = {
@@ -62,6 +63,8 @@ class RecurrentREINFORCE(REINFORCE):
     MAX_PADDING: ClassVar[float] = 1.0
     policy: RecurrentActorCriticPolicy  # type: ignore[assignment]
     rollout_buffer: SequentialRolloutBuffer  # type: ignore[assignment]
+    # Whether the policy has a critic LSTM: decided when the model is made, kept by save and load
+    _critic_lstm: bool | None = None
 
     def _setup_model(self) -> None:
         if self.rollout_buffer_class is not None and not issubclass(self.rollout_buffer_class, SequentialBufferMixin):
@@ -69,10 +72,18 @@ class RecurrentREINFORCE(REINFORCE):
                 f"rollout_buffer_class: {type(self).__name__} reads whole episodes in time order and needs a subclass "
                 f"of sb3_reinforce.common.buffers.SequentialBufferMixin; got {self.rollout_buffer_class!r}"
             )
-        # A critic LSTM only where a critic is used (sb3-contrib's policies build one by default).
-        critic_lstm = self.baseline == "value" and not self.policy_kwargs.get("shared_lstm", False)
-        self.policy_kwargs = {"enable_critic_lstm": critic_lstm, **self.policy_kwargs}
-        super()._setup_model()
+        # A critic LSTM only where a critic is used (sb3-contrib's policies build one by default); a loaded model
+        # keeps the critic it was saved with, whatever baseline custom_objects give it. The policy_kwargs stay
+        # (and are saved) as given.
+        if self._critic_lstm is None:
+            default = self.baseline == "value" and not self.policy_kwargs.get("shared_lstm", False)
+            self._critic_lstm = bool(self.policy_kwargs.get("enable_critic_lstm", default))
+        given = self.policy_kwargs
+        self.policy_kwargs = {**given, "enable_critic_lstm": self._critic_lstm}
+        try:
+            super()._setup_model()
+        finally:
+            self.policy_kwargs = given
         self._rollout_states: RNNStates | None = None
 
     def _excluded_save_params(self) -> list[str]:

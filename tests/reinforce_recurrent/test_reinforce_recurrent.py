@@ -216,6 +216,18 @@ def test_save_load(tmp_path, baseline, value_epochs):
     loaded.learn(300)
 
 
+def test_load_keeps_the_policy_kwargs_as_given_and_the_critic_as_saved(tmp_path):
+    RecurrentREINFORCE("MlpLstmPolicy", "CartPole-v1", n_steps=16, policy_kwargs=SMALL).save(tmp_path / "model")
+    # the saved policy_kwargs are the given ones, so that load accepts them as RecurrentPPO's load does
+    loaded = RecurrentREINFORCE.load(tmp_path / "model", policy_kwargs=SMALL)
+    assert loaded.policy_kwargs == SMALL and loaded.policy.lstm_critic is None
+    # a baseline switched on at load keeps the saved critic (no LSTM), so the saved parameters load as they are
+    changed = RecurrentREINFORCE.load(tmp_path / "model", custom_objects=dict(baseline="value", value_epochs=2))
+    assert changed.policy.lstm_critic is None and changed.policy_kwargs == SMALL
+    changed.set_env(make_vec_env("CartPole-v1", n_envs=1))
+    changed.learn(100)
+
+
 @pytest.mark.parametrize(
     "policy, env",
     [
