@@ -44,8 +44,8 @@ class EpisodicBufferMixin:
 
     ``add`` takes two more keyword arguments: ``dones``, the episode-end flags of the step, and
     ``in_batch``, which envs' steps belong to the batch. When the batch is complete,
-    :meth:`compute_weights` fills ``advantages`` and ``returns`` and repacks the batch's steps as one
-    column, so that the base class's ``get()`` yields exactly those steps.
+    :meth:`compute_weights` fills ``advantages`` and ``returns``, keeps what it computed as ``batch_weights``
+    and repacks the batch's steps as one column, so that the base class's ``get()`` yields exactly those steps.
     """
 
     buffer_size: int
@@ -59,6 +59,7 @@ class EpisodicBufferMixin:
     returns: np.ndarray
     dones: np.ndarray
     in_batch: np.ndarray
+    batch_weights: ScoreFunctionWeights | None
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self._batch_n_envs: int | None = None
@@ -71,6 +72,7 @@ class EpisodicBufferMixin:
             self.buffer_size = self._capacity
         self._batch_n_envs = None
         self._capacity = self.buffer_size
+        self.batch_weights = None
         super().reset()  # type: ignore[misc]
         self.dones = np.zeros((self.buffer_size, self.n_envs), dtype=bool)
         self.in_batch = np.zeros((self.buffer_size, self.n_envs), dtype=bool)
@@ -174,6 +176,7 @@ class EpisodicBufferMixin:
         self._batch_n_envs = self.n_envs
         self.buffer_size, self.n_envs = len(order), 1
         self.pos, self.full = self.buffer_size, True
+        self.batch_weights = result
         return result
 
 

@@ -440,7 +440,8 @@ class REINFORCE(OnPolicyAlgorithm):
         n_rollout_steps: int,
     ) -> bool:
         """
-        Collect a batch of complete episodes with the current policy.
+        Collect a batch of complete episodes with the current policy, and compute their returns and the
+        estimator's weights (``rollout_buffer.batch_weights``, its ``returns`` and ``advantages``).
 
         :param env: The training environment
         :param callback: Callback that will be called at each step
@@ -525,6 +526,14 @@ class REINFORCE(OnPolicyAlgorithm):
             self._last_episode_starts = dones
 
         self._mean_episode_length = batch_steps / n_episodes
+        # As SB3's rollouts: the returns and advantages are computed before the callbacks' on_rollout_end
+        rollout_buffer.compute_weights(
+            gamma=self.gamma,
+            use_reward_to_go=self.reward_to_go,
+            exact_discounted_gradient=self.exact_discounted_gradient,
+            baseline=self.baseline,
+            normalize=self.normalize_advantage,
+        )
         callback.update_locals(locals())
         callback.on_rollout_end()
         return True
@@ -576,13 +585,8 @@ class REINFORCE(OnPolicyAlgorithm):
             self.logger.record("train/learning_rate", learning_rate)
         target_kl = self._current_target_kl()
 
-        batch = self.rollout_buffer.compute_weights(
-            gamma=self.gamma,
-            use_reward_to_go=self.reward_to_go,
-            exact_discounted_gradient=self.exact_discounted_gradient,
-            baseline=self.baseline,
-            normalize=self.normalize_advantage,
-        )
+        batch = self.rollout_buffer.batch_weights
+        assert batch is not None, "the batch has no weights: collect_rollouts() computes them"
         data = next(self.rollout_buffer.get(batch_size=None))
         log_prob, entropy, values = self._evaluate_actions(data)
 

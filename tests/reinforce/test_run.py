@@ -2,7 +2,7 @@ import gymnasium as gym
 import numpy as np
 import pytest
 import torch as th
-from stable_baselines3.common.callbacks import CheckpointCallback, EvalCallback
+from stable_baselines3.common.callbacks import BaseCallback, CheckpointCallback, EvalCallback
 from stable_baselines3.common.env_util import make_vec_env
 from stable_baselines3.common.envs import (
     FakeImageEnv,
@@ -115,17 +115,25 @@ def test_batches_are_whole_episodes(n_envs):
         "MlpPolicy", make_vec_env("CartPole-v1", n_envs=n_envs, seed=0), n_steps=n_steps, seed=0, stats_window_size=1000
     )
     _, callback = model._setup_learn(10_000, None)
+    # the buffer as collect_rollouts leaves it to compute_weights, before the batch's steps are repacked
+    buffer, layouts = model.rollout_buffer, []
+    compute_weights = buffer.compute_weights
+
+    def keep_layout(**kwargs):
+        used = slice(0, buffer.pos)
+        layouts.append((buffer.episode_starts[used].copy(), buffer.in_batch[used].copy(), buffer.dones[used].copy()))
+        return compute_weights(**kwargs)
+
+    buffer.compute_weights = keep_layout
     for rollout in range(3):
         previous_length = model._mean_episode_length
         logged = len(model.ep_info_buffer)
         expected = episodes_per_rollout(n_steps, n_envs, previous_length)
         assert expected == (max(n_envs, 2) if rollout == 0 else max(round(n_steps * n_envs / previous_length), n_envs, 2))
         model.collect_rollouts(model.env, callback, model.rollout_buffer, n_steps)
-        buffer = model.rollout_buffer
-        used = slice(0, buffer.pos)
-        in_batch, dones = buffer.in_batch[used], buffer.dones[used]
+        starts, in_batch, dones = layouts[-1]
         # every env starts the rollout at the start of an episode
-        assert buffer.episode_starts[0].all()
+        assert starts[0].all()
         for env in range(n_envs):
             # a contiguous prefix of whole episodes
             steps = np.flatnonzero(in_batch[:, env])
@@ -155,6 +163,35 @@ def test_time_limit_truncation_is_the_end_of_the_episode():
     expected = np.cumsum(rewards[:, ::-1], axis=1)[:, ::-1].flatten()
     model.train()
     np.testing.assert_allclose(buffer.returns.flatten(), expected, rtol=1e-5)
+
+
+class BatchAtRolloutEnd(BaseCallback):
+    """Keeps the rollout buffer's returns and advantages as a callback sees them at on_rollout_end."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: list[tuple[bool, np.ndarray, np.ndarray]] = []
+
+    def _on_step(self) -> bool:
+        return True
+
+    def _on_rollout_end(self) -> None:
+        buffer = self.locals["rollout_buffer"]
+        self.seen.append((buffer.full, buffer.returns.copy(), buffer.advantages.copy()))
+
+
+def test_callbacks_see_the_batch_returns_at_rollout_end():
+    """As with SB3's algorithms, the returns and advantages are computed when on_rollout_end runs."""
+    callback = BatchAtRolloutEnd()
+    model = REINFORCE("MlpPolicy", make_vec_env("CartPole-v1", n_envs=2, seed=0), n_steps=64, gamma=1.0, seed=0)
+    model.learn(300, callback=callback)
+    assert len(callback.seen) == model._n_updates > 1
+    for full, returns, advantages in callback.seen:
+        # CartPole's reward is 1 a step: the reward-to-go of every step is at least 1
+        assert full and returns.min() >= 1.0 and advantages.any()
+    # what the last callback saw is what the last update trained on
+    np.testing.assert_array_equal(callback.seen[-1][1], model.rollout_buffer.returns)
+    np.testing.assert_array_equal(callback.seen[-1][2], model.rollout_buffer.advantages)
 
 
 def test_callbacks_tensorboard_progress_bar(tmp_path):

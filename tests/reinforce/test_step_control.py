@@ -131,9 +131,7 @@ def assert_natural_step(model: REINFORCE, actor: list[th.nn.Parameter], others: 
     before = th.nn.utils.parameters_to_vector(actor).detach().clone()
     others_before = [parameter.detach().clone() for parameter in others]
 
-    batch = buffer.compute_weights(
-        gamma=model.gamma, use_reward_to_go=True, exact_discounted_gradient=False, baseline=model.baseline, normalize=True
-    )
+    batch = buffer.batch_weights
     data = next(buffer.get(batch_size=None))
     log_prob = model._evaluate_actions(data)[0]
     scores = th.stack([_flat(th.autograd.grad(log_prob[t], actor, retain_graph=True)) for t in range(len(log_prob))])

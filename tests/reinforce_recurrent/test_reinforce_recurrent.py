@@ -20,14 +20,11 @@ SMALL = dict(lstm_hidden_size=8, net_arch=dict(pi=[8], vf=[8]))
 
 
 def rollout(model) -> None:
-    """Play one batch and compute its weights, as train() does before evaluating it."""
+    """Play one batch (collect_rollouts computes its weights)."""
     mean_episode_length = model._mean_episode_length
     _, callback = model._setup_learn(total_timesteps=10**6, callback=None)
     model._mean_episode_length = mean_episode_length
     assert model.collect_rollouts(model.env, callback, model.rollout_buffer, model.n_steps)
-    model.rollout_buffer.compute_weights(
-        gamma=model.gamma, use_reward_to_go=True, exact_discounted_gradient=False, baseline=None, normalize=False
-    )
 
 
 def step_by_step(model, data) -> tuple[th.Tensor, th.Tensor]:
