@@ -7,19 +7,24 @@ from stable_baselines3.common.policies import ActorCriticPolicy
 
 def sample_actions(policy: ActorCriticPolicy, obs: th.Tensor) -> th.Tensor:
     """
-    Sample actions from the policy, distributed exactly as ``policy.get_distribution(obs).get_actions()``.
+    Sample actions from the policy, distributed exactly as the actions of its ``forward`` (what SB3's
+    rollouts call).
 
     For Categorical and diagonal Gaussian policies it samples from the action network's output
     directly, without building a ``torch.distributions`` object (whose construction, argument
     validation and ``multinomial`` call cost more than the network's forward pass on small batches);
-    other distributions (MultiCategorical, Bernoulli, gSDE, squashed) and policies that override how
-    the actor's distribution is computed go through ``get_distribution``.
+    other distributions (MultiCategorical, Bernoulli, gSDE, squashed) go through
+    ``get_distribution(obs).get_actions()``, which samples as ``forward`` does without computing the
+    values. A policy class that overrides ``forward`` or how the actor's distribution is computed is
+    sampled through its ``forward``.
 
     :param policy: the policy
     :param obs: the observations, as a tensor (batch first)
     :return: the sampled actions
     """
-    if type(policy.action_dist) not in (CategoricalDistribution, DiagGaussianDistribution) or _overrides_actor(policy):
+    if _overrides_actor(policy):
+        return policy(obs)[0]
+    if type(policy.action_dist) not in (CategoricalDistribution, DiagGaussianDistribution):
         return policy.get_distribution(obs).get_actions()
     # The actor's features, as get_distribution computes them, whether or not the critic shares the extractor.
     features = super(ActorCriticPolicy, policy).extract_features(obs, policy.pi_features_extractor)
@@ -31,8 +36,8 @@ def sample_actions(policy: ActorCriticPolicy, obs: th.Tensor) -> th.Tensor:
 
 
 def _overrides_actor(policy: ActorCriticPolicy) -> bool:
-    """Whether the policy's class changes a method that ``get_distribution`` relies on."""
+    """Whether the policy's class changes how ``forward`` or ``get_distribution`` sample the actions."""
     return any(
         getattr(type(policy), name) is not getattr(ActorCriticPolicy, name)
-        for name in ("get_distribution", "_get_action_dist_from_latent")
+        for name in ("forward", "get_distribution", "_get_action_dist_from_latent")
     )

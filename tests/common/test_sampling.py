@@ -3,6 +3,7 @@ import numpy as np
 import pytest
 import torch as th
 from stable_baselines3.common.envs import IdentityEnv, IdentityEnvBox, IdentityEnvMultiDiscrete
+from stable_baselines3.common.policies import ActorCriticPolicy
 
 from sb3_reinforce import REINFORCE
 from sb3_reinforce.common.sampling import sample_actions
@@ -75,3 +76,18 @@ def test_other_distributions_sample_through_the_policy(env, kwargs):
         expected = policy.get_distribution(obs).get_actions()
         th.manual_seed(1)
         np.testing.assert_array_equal(sample_actions(policy, obs).numpy(), expected.numpy())
+
+
+class LeftOnly(ActorCriticPolicy):
+    """A policy whose forward always pushes the cart left."""
+
+    def forward(self, obs: th.Tensor, deterministic: bool = False) -> tuple[th.Tensor, th.Tensor, th.Tensor]:
+        actions, values, log_prob = super().forward(obs, deterministic)
+        return th.zeros_like(actions), values, log_prob
+
+
+def test_a_policy_that_overrides_forward_is_sampled_through_it():
+    """As SB3's rollouts, which call the policy's forward."""
+    model = REINFORCE(LeftOnly, "CartPole-v1", n_steps=64, seed=0)
+    model.learn(100)
+    assert model.rollout_buffer.buffer_size > 0 and not model.rollout_buffer.actions.any()
