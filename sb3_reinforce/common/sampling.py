@@ -15,8 +15,8 @@ def sample_actions(policy: ActorCriticPolicy, obs: th.Tensor) -> th.Tensor:
     validation and ``multinomial`` call cost more than the network's forward pass on small batches);
     other distributions (MultiCategorical, Bernoulli, gSDE, squashed) go through
     ``get_distribution(obs).get_actions()``, which samples as ``forward`` does without computing the
-    values. A policy class that overrides ``forward`` or how the actor's distribution is computed is
-    sampled through its ``forward``.
+    values. A policy class that overrides ``forward``, ``extract_features`` or how the actor's distribution
+    is computed is sampled through its ``forward``.
 
     :param policy: the policy
     :param obs: the observations, as a tensor (batch first)
@@ -36,8 +36,11 @@ def sample_actions(policy: ActorCriticPolicy, obs: th.Tensor) -> th.Tensor:
 
 
 def _overrides_actor(policy: ActorCriticPolicy) -> bool:
-    """Whether the policy's class changes how ``forward`` or ``get_distribution`` sample the actions."""
+    """
+    Whether the policy's class changes how ``forward`` samples the actions (``forward`` itself, its features
+    (``extract_features``, which ``get_distribution`` bypasses), or its distribution).
+    """
     return any(
         getattr(type(policy), name) is not getattr(ActorCriticPolicy, name)
-        for name in ("forward", "get_distribution", "_get_action_dist_from_latent")
+        for name in ("forward", "extract_features", "get_distribution", "_get_action_dist_from_latent")
     )

@@ -4,6 +4,7 @@ import pytest
 import torch as th
 from stable_baselines3.common.envs import IdentityEnv, IdentityEnvBox, IdentityEnvMultiDiscrete
 from stable_baselines3.common.policies import ActorCriticPolicy
+from stable_baselines3.common.torch_layers import BaseFeaturesExtractor
 
 from sb3_reinforce import REINFORCE
 from sb3_reinforce.common.sampling import sample_actions
@@ -11,9 +12,9 @@ from sb3_reinforce.common.sampling import sample_actions
 N_SAMPLES = 200_000
 
 
-def policy_for(env: gym.Env, **kwargs):
+def policy_for(env: gym.Env, policy: str | type[ActorCriticPolicy] = "MlpPolicy", **kwargs):
     kwargs.setdefault("policy_kwargs", dict(net_arch=[8]))
-    return REINFORCE("MlpPolicy", env, seed=0, **kwargs).policy
+    return REINFORCE(policy, env, seed=0, **kwargs).policy
 
 
 def sample_one_observation(env: gym.Env | str, **kwargs) -> tuple[np.ndarray, th.distributions.Distribution]:
@@ -86,8 +87,24 @@ class LeftOnly(ActorCriticPolicy):
         return th.zeros_like(actions), values, log_prob
 
 
+class CountedFeatures(ActorCriticPolicy):
+    """A policy that counts the calls of its own extract_features."""
+
+    calls = 0
+
+    def extract_features(
+        self, obs: th.Tensor, features_extractor: BaseFeaturesExtractor | None = None
+    ) -> th.Tensor | tuple[th.Tensor, th.Tensor]:
+        CountedFeatures.calls += 1
+        return super().extract_features(obs, features_extractor)
+
+
 def test_a_policy_that_overrides_forward_is_sampled_through_it():
     """As SB3's rollouts, which call the policy's forward."""
     model = REINFORCE(LeftOnly, "CartPole-v1", n_steps=64, seed=0)
     model.learn(100)
     assert model.rollout_buffer.buffer_size > 0 and not model.rollout_buffer.actions.any()
+    # forward's features are the class's own extract_features (get_distribution's bypass it)
+    policy = policy_for(gym.make("CartPole-v1"), policy=CountedFeatures)
+    sample_actions(policy, th.zeros((3, 4)))
+    assert CountedFeatures.calls == 1
