@@ -407,13 +407,33 @@ class REINFORCE(OnPolicyAlgorithm):
 
         :param obs: the envs' observations
         :param env: the envs (for the observations a subclass may need, such as action masks)
-        :return: the actions, the state values (``None`` unless the value baseline needs them) and the
-            extra keyword arguments for the rollout buffer's ``add``
+        :return: the actions, the state values (``None`` when :meth:`_rollout_values` computes them after the
+            rollout) and the extra keyword arguments for the rollout buffer's ``add``
         """
-        if self.baseline == "value":
-            actions, values, _ = self.policy(obs)
-            return actions, values, {}
         return sample_actions(self.policy, obs), None, {}
+
+    def _rollout_values(self, rollout_buffer: EpisodicRolloutBuffer) -> None:
+        """
+        With the value baseline, store the value function's estimate at every step of the batch, in one pass
+        over the batch's observations once the rollout is over: the value function does not change during the
+        rollout, so the values are those a pass at every step would give, and the rollout samples with the
+        actor alone (:func:`~sb3_reinforce.common.sampling.sample_actions`), without the critic's forward pass
+        and the distribution object of the policy's ``forward``.
+
+        :param rollout_buffer: the batch, as the rollout stored it (``pos`` rows of ``n_envs`` steps)
+        """
+        if self.baseline != "value":
+            return
+        rows, n_envs = rollout_buffer.pos, rollout_buffer.n_envs
+
+        def flat(array: np.ndarray) -> np.ndarray:
+            return array[:rows].reshape(rows * n_envs, *array.shape[2:])
+
+        stored = rollout_buffer.observations
+        observations = {key: flat(array) for key, array in stored.items()} if isinstance(stored, dict) else flat(stored)
+        with th.no_grad():
+            values = self.policy.predict_values(obs_as_tensor(observations, self.device))  # type: ignore[arg-type]
+        rollout_buffer.values[:rows] = values.cpu().numpy().reshape(rows, n_envs)
 
     def _evaluate_actions(self, data: RolloutBufferSamples) -> tuple[th.Tensor, th.Tensor | None, th.Tensor | None]:
         """
@@ -526,6 +546,7 @@ class REINFORCE(OnPolicyAlgorithm):
             self._last_episode_starts = dones
 
         self._mean_episode_length = batch_steps / n_episodes
+        self._rollout_values(rollout_buffer)
         # As SB3's rollouts: the returns and advantages are computed before the callbacks' on_rollout_end
         rollout_buffer.compute_weights(
             gamma=self.gamma,

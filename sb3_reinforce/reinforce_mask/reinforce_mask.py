@@ -82,9 +82,6 @@ class MaskableREINFORCE(REINFORCE):
 
     def _sample_actions(self, obs: th.Tensor, env: VecEnv) -> tuple[th.Tensor, th.Tensor | None, dict[str, Any]]:
         action_masks = get_action_masks(env) if self._use_masking else None
-        if self.baseline == "value":
-            actions, values, _ = self.policy(obs, action_masks=action_masks)
-            return actions, values, {"action_masks": action_masks}
         actions = self.policy.get_distribution(obs, action_masks=action_masks).get_actions()
         return actions, None, {"action_masks": action_masks}
 

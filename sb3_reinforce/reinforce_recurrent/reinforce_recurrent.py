@@ -12,6 +12,7 @@ from stable_baselines3.common.vec_env import VecEnv
 
 from sb3_reinforce.common.buffers import (
     EpisodicBufferMixin,
+    EpisodicRolloutBuffer,
     SequentialBufferMixin,
     SequentialDictRolloutBuffer,
     SequentialRolloutBuffer,
@@ -108,6 +109,14 @@ class RecurrentREINFORCE(REINFORCE):
         distribution, states = self.policy.get_distribution(obs, self._rollout_states.pi, episode_starts)
         self._rollout_states = RNNStates(states, self._rollout_states.vf)  # type: ignore[arg-type]
         return distribution.get_actions(), None, {}
+
+    def _rollout_values(self, rollout_buffer: EpisodicRolloutBuffer) -> None:
+        """
+        Nothing to add: with the value baseline, :meth:`_sample_actions` stores the values as the rollout steps
+        the critic's LSTM (the values of an episode's step depend on the episode's steps before it).
+
+        :param rollout_buffer: the batch, as the rollout stored it
+        """
 
     def _over_episodes(self, steps: th.Tensor, run: EpisodePass) -> list[th.Tensor | None]:
         """

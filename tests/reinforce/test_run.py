@@ -14,6 +14,7 @@ from stable_baselines3.common.envs import (
 )
 from stable_baselines3.common.evaluation import evaluate_policy
 from stable_baselines3.common.monitor import Monitor
+from stable_baselines3.common.utils import obs_as_tensor
 from stable_baselines3.common.vec_env import DummyVecEnv, SubprocVecEnv, VecNormalize
 
 from sb3_reinforce import REINFORCE
@@ -192,6 +193,49 @@ def test_callbacks_see_the_batch_returns_at_rollout_end():
     # what the last callback saw is what the last update trained on
     np.testing.assert_array_equal(callback.seen[-1][1], model.rollout_buffer.returns)
     np.testing.assert_array_equal(callback.seen[-1][2], model.rollout_buffer.advantages)
+
+
+class ValuesAtRolloutEnd(BaseCallback):
+    """Checks, before every update, the value baseline's values against the value function at the batch's steps."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.n_checked = 0
+
+    def _on_step(self) -> bool:
+        return True
+
+    def _on_rollout_end(self) -> None:
+        buffer = self.model.rollout_buffer
+        stored = buffer.observations  # the batch, one env column
+        observations = {key: array[:, 0] for key, array in stored.items()} if isinstance(stored, dict) else stored[:, 0]
+        with th.no_grad():
+            expected = self.model.policy.predict_values(obs_as_tensor(observations, self.model.device)).numpy().flatten()
+        assert buffer.values.shape == (buffer.buffer_size, 1) and np.all(buffer.values != 0)
+        np.testing.assert_allclose(buffer.values[:, 0], expected, rtol=1e-5, atol=1e-6)
+        self.n_checked += 1
+
+
+@pytest.mark.parametrize("env_id", ["CartPole-v1", "Pendulum-v1", "multi-obs"])
+def test_value_baseline_values_without_the_policy_forward(env_id):
+    """
+    The value baseline's values are the value function at every step of the batch, computed once the rollout is
+    over; the rollout samples the actions with the actor alone, never through the policy's forward (which also
+    runs the critic and builds a distribution object at every step).
+    """
+    if env_id == "multi-obs":
+        env = make_vec_env(lambda: short_episodes(SimpleMultiObsEnv(random_start=True)), n_envs=2, seed=0)
+        policy = "MultiInputPolicy"
+    else:
+        env, policy = make_vec_env(lambda: short_episodes(gym.make(env_id), 50), n_envs=3, seed=0), "MlpPolicy"
+    model = REINFORCE(policy, env, n_steps=40, baseline="value", value_epochs=2, seed=0)
+    forward_calls = []
+    forward = model.policy.forward
+    model.policy.forward = lambda *args, **kwargs: forward_calls.append(1) or forward(*args, **kwargs)
+    callback = ValuesAtRolloutEnd()
+    model.learn(300, callback=callback)
+    assert callback.n_checked == model._n_updates >= 2
+    assert not forward_calls
 
 
 def test_callbacks_tensorboard_progress_bar(tmp_path):
