@@ -55,7 +55,8 @@ def score_function_weights(
 
     ``normalize`` divides ``Psi_t - b_t`` by the batch standard deviation of ``Psi_t`` (the scale of the
     returns), not of ``Psi_t - b_t``: when the baseline explains the returns, as with a policy that
-    solves an episodic task, the update shrinks instead of being blown up to unit scale.
+    solves an episodic task, the update shrinks instead of being blown up to unit scale. A batch whose
+    ``Psi_t`` are all equal has no spread to divide by, and tells no action from another: its weights are 0.
 
     :param rewards: ``(n_steps, n_envs)`` rewards
     :param episode_starts: ``(n_steps, n_envs)`` episode-start flags
@@ -95,6 +96,12 @@ def score_function_weights(
 
     advantages = np.where(mask, psi - base, 0.0)
     if normalize and mask.any():
-        advantages = advantages / (psi[mask].std() + 1e-8)
+        if np.ptp(psi[mask]) > 0:
+            advantages = advantages / (psi[mask].std() + 1e-8)
+        else:
+            # Every Psi_t of the batch is the same (every return 0 on a sparse-reward task, every episode alike):
+            # the batch tells no action from another, and dividing by its zero spread would scale Psi_t - b_t
+            # (not 0 with the value baseline) by 1e8.
+            advantages = np.zeros_like(advantages)
     n_episodes = int((starts & mask).sum())
     return ScoreFunctionWeights(advantages.astype(np.float32), returns, psi[mask], n_episodes)

@@ -64,6 +64,25 @@ def test_normalize_divides_by_the_scale_of_the_weights():
     np.testing.assert_allclose(normalized, plain / G.std(), rtol=1e-5)
 
 
+@pytest.mark.parametrize("baseline", [None, "mean", "leave_one_out", "value"])
+@pytest.mark.parametrize("use_reward_to_go", [True, False])
+def test_normalize_gives_zero_weights_when_every_psi_is_the_same(baseline, use_reward_to_go):
+    """
+    A batch whose Psi_t are all equal (here every reward 0, as on a sparse-reward task where no episode
+    succeeds, or all returns equal with R(tau)) has no spread to normalize by: its weights are 0, where
+    dividing by the spread plus 1e-8 would multiply the value baseline's Psi_t - V(s_t) by 1e8.
+    """
+    # with R(tau), both episodes return 2 (gamma 0.5); with G_t, every reward-to-go is 0
+    rewards = np.array([2.0, 0.0, 2.0, 0.0, 0.0, 7.0] if not use_reward_to_go else [0.0] * 5 + [7.0])[:, None]
+    options = dict(use_reward_to_go=use_reward_to_go, exact_discounted_gradient=False, baseline=baseline)
+    result = score_function_weights(rewards, STARTS, DONES, MASK, GAMMA, normalize=True, values=VALUES, **options)
+    assert np.ptp(result.weights) == 0
+    np.testing.assert_array_equal(result.advantages, 0.0)
+    if baseline == "value":  # unnormalized, the value baseline's weights are Psi_t - V(s_t), not 0
+        plain = score_function_weights(rewards, STARTS, DONES, MASK, GAMMA, normalize=False, values=VALUES, **options)
+        assert np.all(plain.advantages[:5] != 0)
+
+
 def test_unknown_baseline():
     with pytest.raises(ValueError, match="baseline"):
         weights(baseline="median")
