@@ -514,6 +514,9 @@ class REINFORCE(OnPolicyAlgorithm):
 
             callback.update_locals(locals())
             if not callback.on_step():
+                # The envs have stepped: the next rollout starts from here (and resets the envs that are inside
+                # an episode, which would otherwise enter its batch without their first steps).
+                self._last_obs, self._last_episode_starts = new_obs, dones  # type: ignore[assignment]
                 return False
 
             # The logger's episodes are the batch's: of the episodes an env plays once it is out of the

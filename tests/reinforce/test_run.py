@@ -281,6 +281,62 @@ def test_stop_training_callback_stops_mid_rollout():
     assert model.num_timesteps < 500 and model._n_updates == 0
 
 
+class Clock(gym.Env):
+    """An env whose observation is the step of its episode; episodes of 5 steps."""
+
+    observation_space = gym.spaces.Box(0, 100, (1,))
+    action_space = gym.spaces.Discrete(2)
+
+    def reset(self, *, seed=None, options=None):
+        self.t = 0
+        return np.array([0.0], dtype=np.float32), {}
+
+    def step(self, action):
+        self.t += 1
+        return np.array([self.t], dtype=np.float32), 1.0, self.t >= 5, False, {}
+
+
+class StopAt(BaseCallback):
+    def __init__(self, n_steps: int) -> None:
+        super().__init__()
+        self.n_steps = n_steps
+
+    def _on_step(self) -> bool:
+        return self.num_timesteps < self.n_steps
+
+
+@pytest.mark.parametrize("stop_at", [11, 13])
+def test_learning_resumed_after_a_stop_starts_whole_episodes(stop_at):
+    """
+    A callback stops learn() one step (an episode's first) or three steps into the second batch; learn() again
+    trains on whole episodes, each observed from its first step (0) to its last (4).
+    """
+    model = REINFORCE("MlpPolicy", Clock(), n_steps=10, seed=0)
+    model.learn(100, callback=StopAt(stop_at))  # the first batch: two episodes (10 steps); then stopped
+    assert model._n_updates == 1 and model.num_timesteps == stop_at
+    batches = ObservationsAtRolloutEnd()
+    model.learn(10, reset_num_timesteps=False, callback=batches)
+    assert len(batches.seen) == 1  # one batch of 10 steps
+    observations, episode_starts = batches.seen[0]
+    np.testing.assert_array_equal(observations, np.tile(np.arange(5.0), 2))
+    np.testing.assert_array_equal(episode_starts, np.tile([1.0, 0, 0, 0, 0], 2))
+
+
+class ObservationsAtRolloutEnd(BaseCallback):
+    """Keeps the observations and episode starts of every batch (one env, one-dimensional observations)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: list[tuple[np.ndarray, np.ndarray]] = []
+
+    def _on_step(self) -> bool:
+        return True
+
+    def _on_rollout_end(self) -> None:
+        buffer = self.model.rollout_buffer
+        self.seen.append((buffer.observations.reshape(-1).copy(), buffer.episode_starts.reshape(-1).copy()))
+
+
 class EndlessEnv(gym.Env):
     """An env whose episodes never end: no termination, no time limit."""
 
