@@ -172,8 +172,8 @@ class REINFORCE(OnPolicyAlgorithm):
     LR_ADAPTATION: ClassVar[float] = 1.5
     LR_FACTOR_BOUNDS: ClassVar[tuple[float, float]] = (0.01, 100.0)
     # With natural_gradient: the conjugate-gradient iterations that solve F x = g, and the damping added to F
-    # (as sb3-contrib's TRPO: 15 and 0.1); the solver's residual tolerance (sb3-contrib's default), below
-    # which a squared gradient norm gives no step
+    # (as sb3-contrib's TRPO: 15 and 0.1); the solver's residual tolerance (sb3-contrib's default), for a
+    # gradient scaled to norm 1
     CG_MAX_STEPS: ClassVar[int] = 15
     CG_DAMPING: ClassVar[float] = 0.1
     CG_RESIDUAL_TOL: ClassVar[float] = 1e-10
@@ -687,10 +687,11 @@ class REINFORCE(OnPolicyAlgorithm):
         vector-Jacobian product ``J^T (J v)`` (backward through the graph of ``log_prob``): nothing is
         differentiated twice, and its memory stays of the order of the gradient's.
 
-        A gradient whose squared norm is below ``CG_RESIDUAL_TOL`` (a zero gradient: every weight of the batch is
-        0, as when its episodes all return the same) gives no step: sb3-contrib's solver starts from random
-        noise (of norm about ``1e-4 * sqrt(n_parameters)``), what it returns for no gradient is what is left of
-        that noise, and the step would move the policy by ``target_kl`` in that random direction.
+        The step's length does not depend on the gradient's scale, so the system is solved for the gradient scaled
+        to norm 1: sb3-contrib's solver starts from random noise (of norm about ``1e-4 * sqrt(n_parameters)``) and
+        stops at an absolute residual, which would otherwise decide the direction of a small gradient (small
+        rewards without ``normalize_advantage``). A zero gradient (every weight of the batch is 0, as when its
+        episodes all return the same) gives no step: what the solver returns for it is what is left of its noise.
 
         :param data: the batch
         :param loss: the loss, with its graph
@@ -703,8 +704,9 @@ class REINFORCE(OnPolicyAlgorithm):
         # The actor's parameters: those the loss, and so the log-probabilities, depend on
         actor = [parameter for parameter, grad in zip(names, gradients, strict=True) if grad is not None]
         gradient = _flat(tuple(grad for grad in gradients if grad is not None))
-        if gradient @ gradient < self.CG_RESIDUAL_TOL:
-            return gradient.norm()
+        norm = gradient.norm()
+        if not norm > 0:
+            return norm
         sizes = [parameter.numel() for parameter in actor]
         evaluation = _Evaluation(self.policy, lambda: self._evaluate_actions(data)[0])
 
@@ -723,7 +725,7 @@ class REINFORCE(OnPolicyAlgorithm):
             return _flat(products) + self.CG_DAMPING * vector
 
         direction = conjugate_gradient_solver(
-            fisher_product, -gradient.detach(), max_iter=self.CG_MAX_STEPS, residual_tol=self.CG_RESIDUAL_TOL
+            fisher_product, -(gradient / norm).detach(), max_iter=self.CG_MAX_STEPS, residual_tol=self.CG_RESIDUAL_TOL
         )
         curvature = direction @ fisher_product(direction)
         if th.isfinite(curvature) and curvature > 0:
@@ -731,7 +733,7 @@ class REINFORCE(OnPolicyAlgorithm):
             with th.no_grad():
                 for parameter, delta in zip(actor, step.split(sizes), strict=True):
                     parameter.add_(delta.view_as(parameter))
-        return gradient.norm()
+        return norm
 
     def _fit_value(self, data: RolloutBufferSamples) -> th.Tensor:
         """

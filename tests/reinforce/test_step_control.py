@@ -1,7 +1,9 @@
 import copy
 
+import gymnasium as gym
 import pytest
 import torch as th
+from gymnasium.wrappers import TransformReward
 from stable_baselines3.common.env_util import make_vec_env
 
 from sb3_reinforce import REINFORCE
@@ -179,6 +181,30 @@ def test_a_zero_gradient_leaves_the_policy_where_it_is(natural_gradient):
     assert model.logger.name_to_value["train/grad_norm"] == 0.0
     assert model.logger.name_to_value["train/approx_kl"] == 0.0
     th.testing.assert_close(th.nn.utils.parameters_to_vector(model.policy.parameters()).detach(), before)
+
+
+@pytest.mark.parametrize("reward_scale", [1e-3, 1e-6])
+def test_the_natural_step_does_not_depend_on_the_scale_of_the_rewards(reward_scale):
+    """
+    Rewards scaled down (and no normalization) scale the gradient down, not the natural step: it has the
+    length target_kl sets and the direction it has with the rewards unscaled.
+    """
+
+    def step(scale: float) -> tuple[th.Tensor, float]:
+        env = make_vec_env(lambda: TransformReward(gym.make("CartPole-v1"), lambda reward: scale * reward), n_envs=2, seed=0)
+        options = dict(natural_gradient=True, target_kl=0.01, normalize_advantage=False, baseline="leave_one_out")
+        model = REINFORCE("MlpPolicy", env, n_steps=256, seed=0, **options)
+        _, callback = model._setup_learn(10_000, None)
+        model.collect_rollouts(model.env, callback, model.rollout_buffer, model.n_steps)
+        before = th.nn.utils.parameters_to_vector(model.policy.parameters()).detach().clone()
+        model.train()
+        after = th.nn.utils.parameters_to_vector(model.policy.parameters()).detach()
+        return after - before, model.logger.name_to_value["train/approx_kl"]
+
+    unscaled, unscaled_kl = step(1.0)
+    scaled, scaled_kl = step(reward_scale)
+    assert 0.25 * 0.01 < unscaled_kl <= 0.01 and scaled_kl == pytest.approx(unscaled_kl, rel=1e-3)
+    th.testing.assert_close(scaled, unscaled, rtol=0, atol=1e-3 * unscaled.norm().item())
 
 
 def _flat(tensors: tuple[th.Tensor, ...]) -> th.Tensor:
