@@ -118,6 +118,10 @@ def convert_reinforce_params(sampled_params: dict[str, Any]) -> dict[str, Any]:
     params = dict(sampled_params)
     if params.get("baseline") == "none":
         params["baseline"] = None
+    # The step rule is the trial's, whole: rl_zoo3 updates the entry with these, and an entry's natural_gradient or
+    # adapt_learning_rate would otherwise stay in trials that sampled neither (a trial without target_kl, say).
+    params.setdefault("natural_gradient", False)
+    params.setdefault("adapt_learning_rate", False)
     if params.pop("target_kl_schedule", "constant") == "linear":
         params["target_kl"] = linear_schedule(params["target_kl"])
     # rl_zoo3's on-policy converter handles gamma, net_arch and activation_fn; REINFORCE has no GAE.

@@ -1,3 +1,4 @@
+import gymnasium as gym
 import optuna
 import pytest
 import torch as th
@@ -64,7 +65,7 @@ def test_natural_gradient_is_not_sampled_with_the_value_trained_in_the_policy_st
     # no natural_gradient: FixedTrial fails if it is asked
     params |= dict(target_kl=0.01, target_kl_schedule="constant", adapt_learning_rate=False)
     hyperparams = sample_reinforce_params(optuna.trial.FixedTrial(params), n_actions=0, n_envs=1, additional_args={})
-    assert "natural_gradient" not in hyperparams
+    assert hyperparams["natural_gradient"] is False
     REINFORCE("MlpPolicy", "CartPole-v1", **hyperparams)
 
 
@@ -84,6 +85,38 @@ def test_lstm_sampler_covers_the_lstm_size(algo):
         for trial in (optuna.create_study(sampler=sampler).ask() for _ in range(40))
     }
     assert sizes == set(LSTM_HIDDEN_SIZES)
+
+
+# What rl_zoo3 takes out of an entry before the rest goes to the model's constructor
+NOT_MODEL_KEYS = ("n_envs", "n_timesteps", "policy", "normalize", "env_wrapper", "frame_stack", "callback")
+
+
+@pytest.mark.parametrize(
+    ("algo", "env_id"),
+    [("reinforce", env_id) for env_id in ("LunarLander-v3", "Pendulum-v1", "Hopper-v5")]
+    + [("reinforce_lstm", env_id) for env_id in ("CartPoleNoVel-v1", "PendulumNoVel-v1")],
+)
+def test_sampled_trials_merged_into_a_shipped_entry_construct_a_model(algo, env_id):
+    """
+    rl_zoo3 builds a trial's model from the entry updated with the trial's hyperparameters, and --trial-id from
+    the entry updated with the stored trial's, converted: every trial gives a valid model, whatever the entry's
+    step rule (the natural gradient, an adapted learning rate).
+    """
+    import rl_zoo3.import_envs  # noqa: F401  (the velocity-masked tasks)
+
+    entry = {key: value for key, value in read_entry(default_conf_file(algo), env_id).items() if key not in NOT_MODEL_KEYS}
+    assert entry.get("natural_gradient") or entry.get("adapt_learning_rate")
+    recurrent = algo == "reinforce_lstm"
+    model_class, policy = (RecurrentREINFORCE, "MlpLstmPolicy") if recurrent else (REINFORCE, "MlpPolicy")
+    sample = sample_reinforce_lstm_params if recurrent else sample_reinforce_params
+    convert = convert_reinforce_lstm_params if recurrent else convert_reinforce_params
+    env = gym.make(env_id)
+    n_actions = env.action_space.shape[0] if isinstance(env.action_space, gym.spaces.Box) else 0
+    study = optuna.create_study(sampler=optuna.samplers.RandomSampler(seed=0))
+    for _ in range(30):
+        trial = study.ask()
+        model_class(policy, env, _init_setup_model=False, **{**entry, **sample(trial, n_actions, 1, {})})
+        model_class(policy, env, _init_setup_model=False, **{**entry, **convert(trial.params)})
 
 
 def test_converter_reads_stored_trials():
