@@ -49,10 +49,12 @@ def open_storage(storage: str, attempts: int = 10) -> optuna.storages.BaseStorag
     while True:
         try:
             return optuna.storages.RDBStorage(storage)
-        except ModuleNotFoundError as error:
+        except ImportError as error:
+            # (Optuna replaces the driver's ModuleNotFoundError by an ImportError that does not name it)
+            missing = error.__cause__ if isinstance(error.__cause__, ImportError) else error
             extra = _DRIVER_EXTRAS.get(url.get_backend_name(), f"the driver of {url.drivername}")
             raise StorageError(
-                f"--storage {_hide_password(storage)}: the database driver is not installed ({error}); pip install {extra}"
+                f"--storage {_hide_password(storage)}: the database driver is not installed ({missing}); pip install {extra}"
             ) from None
         except (sqlalchemy.exc.SQLAlchemyError, optuna.exceptions.StorageInternalError) as error:
             # A worker that loses the race to create the tables gets an error from the database (PostgreSQL:

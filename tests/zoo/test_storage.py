@@ -163,6 +163,11 @@ def test_storage_errors(tmp_path):
     message = train_with(*optimize, "--storage", url)
     assert "cannot open the database" in message and "Connection refused" in message and "secret" not in message
 
+    # a database whose driver is not installed: which driver, and what to install; not the password
+    message = train_with(*optimize, "--storage", "mysql://user:secret@127.0.0.1/optuna")
+    assert "the database driver is not installed (No module named 'MySQLdb'); pip install the driver of mysql" in message
+    assert "secret" not in message
+
     # a study of that name made to be minimized
     storage = f"sqlite:///{tmp_path / 'tuning.db'}"
     optuna.create_study(study_name="lower", storage=storage, direction="minimize")
