@@ -3,14 +3,16 @@ Environment steps per second of ``learn()``: REINFORCE against SB3's A2C at the 
 
 For each repeat, REINFORCE and A2C (same ``n_envs``, ``n_steps``, network, one CPU thread) each learn
 ``--steps`` steps, in alternating order; the script prints the median steps per second of each and the
-median of the per-repeat ratios. The floors are the steps per second of the bare VecEnv with random
-actions, and of the VecEnv plus one policy forward pass per step, sampling the action as REINFORCE's
-rollouts do (``sb3_reinforce.common.sampling.sample_actions``) and as SB3's ``get_distribution`` does. ``--profile``
-prints where one REINFORCE run spends its time; ``--memory`` the peak resident memory of a CartPole
-and a Hopper run (each in a fresh process).
+median of the per-repeat ratios. ``--baseline`` sets REINFORCE's baseline (A2C always runs its critic). The
+floors are the steps per second of the bare VecEnv with random actions, and of the VecEnv plus one policy
+forward pass per step, sampling the action as REINFORCE's rollouts do
+(``sb3_reinforce.common.sampling.sample_actions``) and as SB3's ``get_distribution`` does. ``--profile`` prints
+where one REINFORCE run spends its time; ``--memory`` the peak resident memory of a CartPole and a Hopper run
+(each in a fresh process).
 
     python benchmarks/speed.py --env CartPole-v1 --n-envs 1 --repeats 5
     python benchmarks/speed.py --env CartPole-v1 --n-envs 8 --n-steps 64 --repeats 5
+    python benchmarks/speed.py --env LunarLander-v3 --n-envs 8 --baseline value --repeats 5
     python benchmarks/speed.py --profile
     python benchmarks/speed.py --memory
 """
@@ -39,7 +41,8 @@ ALGORITHMS = {"REINFORCE": REINFORCE, "A2C": A2C}
 def learn_speed(algo: str, args: argparse.Namespace, seed: int) -> float:
     """Steps per second of ``learn()`` (model construction excluded)."""
     env = make_vec_env(args.env, n_envs=args.n_envs, seed=seed)
-    model = ALGORITHMS[algo]("MlpPolicy", env, n_steps=args.n_steps, seed=seed, device="cpu")
+    options = {"baseline": args.baseline} if algo == "REINFORCE" else {}
+    model = ALGORITHMS[algo]("MlpPolicy", env, n_steps=args.n_steps, seed=seed, device="cpu", **options)
     start = time.perf_counter()
     model.learn(args.steps)
     return model.num_timesteps / (time.perf_counter() - start)
@@ -84,7 +87,10 @@ def speed(args: argparse.Namespace) -> None:
     reinforce = np.array(speeds["REINFORCE learn"])
     versus_a2c = reinforce / np.array(speeds["A2C learn"])
     versus_floor = np.array(speeds["VecEnv + policy forward (floor)"]) / reinforce
-    print(f"{args.env}, n_envs={args.n_envs}, n_steps={args.n_steps}, {args.steps} steps, {args.repeats} repeats")
+    print(
+        f"{args.env}, n_envs={args.n_envs}, n_steps={args.n_steps}, REINFORCE's baseline {args.baseline}, "
+        f"{args.steps} steps, {args.repeats} repeats"
+    )
     for name, values in speeds.items():
         print(f"  {name:48s} {np.median(values):8.0f} steps/s (median)")
     ratio = f"median of per-repeat ratios {np.median(versus_a2c):.2f} (min {versus_a2c.min():.2f})"
@@ -93,7 +99,8 @@ def speed(args: argparse.Namespace) -> None:
 
 
 def profile(args: argparse.Namespace) -> None:
-    model = REINFORCE("MlpPolicy", make_vec_env(args.env, n_envs=args.n_envs, seed=0), n_steps=args.n_steps, device="cpu")
+    env = make_vec_env(args.env, n_envs=args.n_envs, seed=0)
+    model = REINFORCE("MlpPolicy", env, n_steps=args.n_steps, baseline=args.baseline, device="cpu")
     profiler = cProfile.Profile()
     profiler.runcall(model.learn, args.steps)
     pstats.Stats(profiler).sort_stats("tottime").print_stats(20)
@@ -117,9 +124,11 @@ def main() -> None:
     parser.add_argument("--n-steps", type=int, default=1024)
     parser.add_argument("--steps", type=int, default=20_000)
     parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--baseline", default="leave_one_out", help="REINFORCE's baseline (None for none)")
     parser.add_argument("--profile", action="store_true", help="profile one REINFORCE run instead")
     parser.add_argument("--memory", action="store_true", help="peak memory of a CartPole and a Hopper run instead")
     args = parser.parse_args()
+    args.baseline = None if args.baseline == "None" else args.baseline
     th.set_num_threads(1)
     if args.profile:
         profile(args)
