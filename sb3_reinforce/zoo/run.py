@@ -73,13 +73,14 @@ def _option(argv: list[str], name: str) -> str | None:
     return None
 
 
-def _last_option(argv: list[str], name: str) -> str | None:
-    """The value of the last ``name`` option (argparse keeps the last)."""
+def _last_option(argv: list[str], *names: str) -> str | None:
+    """The value of the last option of any of ``names`` (an option's spellings: argparse keeps the last)."""
     for i in reversed(range(len(argv))):
-        if argv[i] == name and i + 1 < len(argv):
-            return argv[i + 1]
-        if argv[i].startswith(f"{name}="):
-            return argv[i].split("=", 1)[1]
+        for name in names:
+            if argv[i] == name and i + 1 < len(argv):
+                return argv[i + 1]
+            if argv[i].startswith(f"{name}="):
+                return argv[i].split("=", 1)[1]
     return None
 
 
@@ -152,7 +153,7 @@ def main(argv: list[str] | None = None) -> None:
             raise
         env = _option(args, "--env") or "CartPole-v1"
         raise SystemExit(
-            f"{PROGRAM} train: no hyperparameters for --algo {algo} on {env} in {_last_option(args, '--conf-file')}. "
+            f"{PROGRAM} train: no hyperparameters for --algo {algo} on {env} in {_last_option(args, '--conf-file', '-conf')}. "
             f"Give an entry for {env} in a file of your own with --conf-file my.yml (rl_zoo3's format, as the shipped "
             "file; -params then overrides single values)."
         ) from None

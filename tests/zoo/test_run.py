@@ -139,3 +139,8 @@ def test_env_without_a_shipped_entry(tmp_path):
         SystemExit, match=r"no hyperparameters for --algo reinforce on MountainCar-v0 in .*reinforce.yml\. .*--conf-file"
     ):
         main(["train", "--algo", "reinforce", "--env", "MountainCar-v0", "-f", str(tmp_path)])
+    # a conf file of the user's, by rl_zoo3's short spelling of --conf-file: named as the file read
+    conf = tmp_path / "my.yml"
+    conf.write_text(yaml.safe_dump({"CartPole-v1": {"n_timesteps": 1000, "policy": "MlpPolicy"}}))
+    with pytest.raises(SystemExit, match=r"on MountainCar-v0 in .*my\.yml\. "):
+        main(["train", "--algo", "reinforce", "--env", "MountainCar-v0", "-f", str(tmp_path), "-conf", str(conf)])
