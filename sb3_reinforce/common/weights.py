@@ -96,8 +96,9 @@ def score_function_weights(
 
     advantages = np.where(mask, psi - base, 0.0)
     if normalize and mask.any():
-        if np.ptp(psi[mask]) > 0:
-            advantages = advantages / (psi[mask].std() + 1e-8)
+        batch_psi = psi[mask]
+        if np.ptp(batch_psi) > 0:
+            advantages = advantages / (batch_psi.std() + 1e-8)
         else:
             # Every Psi_t of the batch is the same (every return 0 on a sparse-reward task, every episode alike):
             # the batch tells no action from another, and dividing by its zero spread would scale Psi_t - b_t

@@ -172,11 +172,9 @@ class REINFORCE(OnPolicyAlgorithm):
     LR_ADAPTATION: ClassVar[float] = 1.5
     LR_FACTOR_BOUNDS: ClassVar[tuple[float, float]] = (0.01, 100.0)
     # With natural_gradient: the conjugate-gradient iterations that solve F x = g, and the damping added to F
-    # (as sb3-contrib's TRPO: 15 and 0.1); the solver's residual tolerance (sb3-contrib's default), for a
-    # gradient scaled to norm 1
+    # (as sb3-contrib's TRPO: 15 and 0.1)
     CG_MAX_STEPS: ClassVar[int] = 15
     CG_DAMPING: ClassVar[float] = 0.1
-    CG_RESIDUAL_TOL: ClassVar[float] = 1e-10
     policy: ActorCriticPolicy
     rollout_buffer: EpisodicRolloutBuffer
 
@@ -724,9 +722,7 @@ class REINFORCE(OnPolicyAlgorithm):
             )
             return _flat(products) + self.CG_DAMPING * vector
 
-        direction = conjugate_gradient_solver(
-            fisher_product, -(gradient / norm).detach(), max_iter=self.CG_MAX_STEPS, residual_tol=self.CG_RESIDUAL_TOL
-        )
+        direction = conjugate_gradient_solver(fisher_product, -(gradient / norm).detach(), max_iter=self.CG_MAX_STEPS)
         curvature = direction @ fisher_product(direction)
         if th.isfinite(curvature) and curvature > 0:
             step = th.sqrt(2 * target_kl / curvature) * direction
