@@ -12,6 +12,7 @@ from collections.abc import Collection
 from typing import Any
 
 import numpy as np
+from stable_baselines3.common.callbacks import BaseCallback
 from stable_baselines3.common.monitor import Monitor
 from stable_baselines3.common.vec_env import VecEnv
 
@@ -101,6 +102,22 @@ def check_type(name: str, value: Any, types: type | tuple[type, ...], accepted: 
     """
     if not (isinstance(value, types) or (value is None and allow_none)):
         raise TypeError(f"{name} must be {accepted}{' or None' if allow_none else ''}; got {value!r}")
+
+
+def check_callback(value: Any) -> None:
+    """
+    :param value: the ``callback`` given to ``learn``
+    :raises TypeError: unless it is what SB3's ``learn`` takes: ``None``, a ``BaseCallback``, a list of them, or a
+        callable of ``(locals, globals)`` returning a boolean
+    """
+    if value is None or isinstance(value, BaseCallback) or callable(value):
+        return
+    if isinstance(value, list) and all(isinstance(callback, BaseCallback) for callback in value):
+        return
+    raise TypeError(
+        "callback must be a BaseCallback, a list of BaseCallbacks, a callable (locals, globals) -> bool, or None; "
+        f"got {value!r}"
+    )
 
 
 def as_python(value: Any) -> Any:

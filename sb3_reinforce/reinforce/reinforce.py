@@ -1,6 +1,7 @@
 import os
 import warnings
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from inspect import signature
 from typing import Any, ClassVar, TypeVar
 
@@ -26,12 +27,22 @@ from sb3_reinforce.common.buffers import (
     EpisodicRolloutBuffer,
     episodes_per_rollout,
 )
-from sb3_reinforce.common.checks import as_python, check_bool, check_early_resets, check_int, check_number, check_type
-from sb3_reinforce.common.sampling import sample_actions
+from sb3_reinforce.common.checks import (
+    as_python,
+    check_bool,
+    check_callback,
+    check_early_resets,
+    check_int,
+    check_number,
+    check_type,
+)
+from sb3_reinforce.common.sampling import evaluate_actor, sample_actions
 from sb3_reinforce.common.weights import BASELINES
 from sb3_reinforce.reinforce.policies import CnnPolicy, MlpPolicy, MultiInputPolicy
 
 SelfREINFORCE = TypeVar("SelfREINFORCE", bound="REINFORCE")
+# The value fit's minibatch size when not given
+VALUE_BATCH_SIZE = 64
 # Hyperparameters that SB3 keeps under another attribute name
 _ATTRIBUTES = {"stats_window_size": "_stats_window_size"}
 
@@ -200,7 +211,7 @@ class REINFORCE(OnPolicyAlgorithm):
         natural_gradient: bool = False,
         value_epochs: int = 0,
         value_learning_rate: float | Schedule | None = None,
-        value_batch_size: int | None = 64,
+        value_batch_size: int | None = VALUE_BATCH_SIZE,
         rollout_buffer_class: type[EpisodicBufferMixin] | None = None,
         rollout_buffer_kwargs: dict[str, Any] | None = None,
         stats_window_size: int = 100,
@@ -252,7 +263,15 @@ class REINFORCE(OnPolicyAlgorithm):
             device=device,
         )
         _warn_meaningless(
-            baseline, reward_to_go, exact_discounted_gradient, vf_coef, value_epochs, natural_gradient, max_grad_norm
+            baseline,
+            reward_to_go,
+            exact_discounted_gradient,
+            vf_coef,
+            value_epochs,
+            value_learning_rate,
+            value_batch_size,
+            natural_gradient,
+            max_grad_norm,
         )
         if use_sde and not self.supports_sde:
             raise ValueError(f"use_sde: {type(self).__name__} has discrete actions only, gSDE does not apply; got True")
@@ -447,8 +466,8 @@ class REINFORCE(OnPolicyAlgorithm):
         if self._value_in_loss:
             values, log_prob, entropy = self.policy.evaluate_actions(data.observations, actions)
             return log_prob, entropy, values.flatten()
-        distribution = self.policy.get_distribution(data.observations)
-        return distribution.log_prob(actions), distribution.entropy(), None
+        log_prob, entropy = evaluate_actor(self.policy, data.observations, actions)
+        return log_prob, entropy, None
 
     def collect_rollouts(
         self,
@@ -668,7 +687,7 @@ class REINFORCE(OnPolicyAlgorithm):
         :return: the bound ``target_kl`` at the current progress (its schedule's value), ``None`` without one
         """
         if callable(self.target_kl):
-            return float(self.target_kl(self._current_progress_remaining))
+            return _target_kl_value(self.target_kl, self._current_progress_remaining)
         return self.target_kl
 
     def _natural_step(self, data: RolloutBufferSamples, loss: th.Tensor, log_prob: th.Tensor, target_kl: float) -> th.Tensor:
@@ -709,9 +728,8 @@ class REINFORCE(OnPolicyAlgorithm):
         evaluation = _Evaluation(self.policy, lambda: self._evaluate_actions(data)[0])
 
         def fisher_product(vector: th.Tensor) -> th.Tensor:
-            # (oneDNN's LSTM kernel has no forward-mode derivative: the LSTM runs as its composite operations;
-            # allow_tf32=None leaves oneDNN's TF32 setting, which this CPU build cannot change, untouched)
-            with forward_ad.dual_level(), th.backends.mkldnn.flags(enabled=False, allow_tf32=None):
+            # (oneDNN's LSTM kernel has no forward-mode derivative: the LSTM runs as its composite operations)
+            with forward_ad.dual_level(), _onednn_disabled():
                 duals = {
                     f"policy.{names[parameter]}": forward_ad.make_dual(parameter.detach(), part.view_as(parameter))
                     for parameter, part in zip(actor, vector.split(sizes), strict=True)
@@ -874,6 +892,7 @@ class REINFORCE(OnPolicyAlgorithm):
         check_number("total_timesteps", total_timesteps, low=0)
         if not float(total_timesteps).is_integer():
             raise ValueError(f"total_timesteps must be a whole number of steps; got {total_timesteps!r}")
+        check_callback(callback)
         check_int("log_interval", log_interval, low=1, allow_none=True)
         check_type("tb_log_name", tb_log_name, str, "a string")
         check_bool("reset_num_timesteps", reset_num_timesteps)
@@ -921,9 +940,32 @@ class _Evaluation(th.nn.Module):
         return self.function()
 
 
+def _onednn_disabled() -> AbstractContextManager:
+    """
+    :return: a context in which torch does not use oneDNN, its TF32 setting left as it is (torch's flags take
+        ``allow_tf32`` in its newer versions, and changing it warns on builds that cannot use it)
+    """
+    if "allow_tf32" in signature(th.backends.mkldnn.flags).parameters:
+        return th.backends.mkldnn.flags(enabled=False, allow_tf32=None)
+    return th.backends.mkldnn.flags(enabled=False)
+
+
 def _flat(tensors: tuple[th.Tensor, ...]) -> th.Tensor:
     """The tensors, flattened into one vector."""
     return th.cat([tensor.flatten() for tensor in tensors])
+
+
+def _target_kl_value(target_kl: Schedule, progress_remaining: float) -> float:
+    """
+    :param target_kl: a schedule of the bound ``target_kl``
+    :param progress_remaining: the progress remaining (1 to 0)
+    :return: the bound at ``progress_remaining``
+    :raises ValueError: (``TypeError``) unless it is a number >= 0 (a bound that shrinks to 0 ends the run with
+        steps of length 0)
+    """
+    value = target_kl(progress_remaining)
+    check_number(f"target_kl (its schedule's value at progress remaining {progress_remaining:g})", value, low=0)
+    return float(value)
 
 
 def check_hyperparameters(
@@ -978,7 +1020,9 @@ def check_hyperparameters(
     check_bool("use_sde", use_sde)
     check_int("sde_sample_freq", sde_sample_freq, low=1, also=(-1,))
     check_int("max_episode_length", max_episode_length, low=1)
-    if not callable(target_kl):
+    if callable(target_kl):
+        _target_kl_value(target_kl, 1.0)
+    else:
         try:
             check_number("target_kl", target_kl, low=0, low_inclusive=False, allow_none=True)
         except (TypeError, ValueError) as error:
@@ -1040,10 +1084,21 @@ def _warn_meaningless(
     exact_discounted_gradient: bool,
     vf_coef: float | None,
     value_epochs: int,
+    value_learning_rate: float | Schedule | None,
+    value_batch_size: int | None,
     natural_gradient: bool,
     max_grad_norm: float | None,
 ) -> None:
     """Warn about options that have no effect with the others given."""
+    fitted = baseline == "value" and value_epochs > 0
+    given = {"value_learning_rate": value_learning_rate is not None, "value_batch_size": value_batch_size != VALUE_BATCH_SIZE}
+    for name in [name for name, is_given in given.items() if is_given and not fitted]:
+        warnings.warn(
+            f"{name} has no effect: it sets the value fit, done only with baseline='value' and value_epochs > 0 "
+            f"(baseline={baseline!r}, value_epochs={value_epochs}; with value_epochs=0 the value function is "
+            "trained in the policy's step, at learning_rate)",
+            UserWarning,
+        )
     if natural_gradient and max_grad_norm is not None and baseline != "value":
         warnings.warn(
             f"max_grad_norm={max_grad_norm} has no effect: with natural_gradient=True the policy's step has the "

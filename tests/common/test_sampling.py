@@ -7,7 +7,7 @@ from stable_baselines3.common.policies import ActorCriticPolicy
 from stable_baselines3.common.torch_layers import BaseFeaturesExtractor
 
 from sb3_reinforce import REINFORCE
-from sb3_reinforce.common.sampling import sample_actions
+from sb3_reinforce.common.sampling import evaluate_actor, sample_actions
 
 N_SAMPLES = 200_000
 
@@ -108,3 +108,37 @@ def test_a_policy_that_overrides_forward_is_sampled_through_it():
     policy = policy_for(gym.make("CartPole-v1"), policy=CountedFeatures)
     sample_actions(policy, th.zeros((3, 4)))
     assert CountedFeatures.calls == 1
+
+
+class Blind(ActorCriticPolicy):
+    """A policy whose own features ignore the observation."""
+
+    def extract_features(
+        self, obs: th.Tensor, features_extractor: BaseFeaturesExtractor | None = None
+    ) -> th.Tensor | tuple[th.Tensor, th.Tensor]:
+        return super().extract_features(th.zeros_like(obs), features_extractor)
+
+
+def test_a_policy_that_overrides_its_features_is_trained_through_them():
+    """The policy trained is the one that sampled (as A2C's, which trains through evaluate_actions): the first
+    layer of a policy that never sees the observation gets no gradient."""
+    model = REINFORCE(Blind, "CartPole-v1", n_steps=64, seed=0, policy_kwargs=dict(net_arch=[8]))
+    first_layer = model.policy.mlp_extractor.policy_net[0].weight
+    before = first_layer.detach().clone()
+    model.learn(500)
+    assert model._n_updates > 0
+    th.testing.assert_close(first_layer.detach(), before, rtol=0, atol=0)
+    data = next(model.rollout_buffer.get())
+    _, expected, _ = model.policy.evaluate_actions(data.observations, data.actions.long().flatten())
+    th.testing.assert_close(model._evaluate_actions(data)[0], expected)
+
+
+@pytest.mark.parametrize("env", ["CartPole-v1", "Pendulum-v1", IdentityEnvMultiDiscrete(dim=3)])
+def test_evaluate_actor_is_the_policys_evaluate_actions(env):
+    env = gym.make(env) if isinstance(env, str) else env
+    policy = policy_for(env)
+    obs = policy.obs_to_tensor(np.stack([env.observation_space.sample() for _ in range(5)]))[0]
+    with th.no_grad():
+        actions = policy(obs)[0]
+        _, log_prob, entropy = policy.evaluate_actions(obs, actions)
+        th.testing.assert_close(evaluate_actor(policy, obs, actions), (log_prob, entropy))

@@ -4,6 +4,7 @@ import pytest
 from sb3_contrib.common.envs import InvalidActionEnvDiscrete
 from sb3_contrib.common.recurrent.policies import RecurrentActorCriticPolicy
 from stable_baselines3.common.buffers import RolloutBuffer
+from stable_baselines3.common.callbacks import CheckpointCallback
 from stable_baselines3.common.env_util import make_vec_env
 from stable_baselines3.common.envs import IdentityEnvBox
 
@@ -57,6 +58,11 @@ BAD_HYPERPARAMETERS = [
     (dict(max_episode_length=None), TypeError, r"max_episode_length must be an integer >= 1; got None"),
     (dict(target_kl=0), ValueError, r"target_kl must be a number > 0 or None; got 0"),
     (dict(target_kl="0.01"), TypeError, r"target_kl must be a number > 0 or None; got '0.01'; or a schedule"),
+    (
+        dict(target_kl=lambda progress_remaining: -0.01),
+        ValueError,
+        r"target_kl \(its schedule's value at progress remaining 1\) must be a number >= 0; got -0.01",
+    ),
     (dict(adapt_learning_rate=1), TypeError, r"adapt_learning_rate must be True or False; got 1"),
     (
         dict(adapt_learning_rate=True),
@@ -191,6 +197,22 @@ def test_unsupported_action_space():
         MaskableREINFORCE("MlpPolicy", IdentityEnvBox())
 
 
+@pytest.mark.parametrize("natural_gradient", [False, True])
+def test_a_target_kl_schedule_that_turns_negative_stops_learn_naming_it(natural_gradient):
+    """A negative bound would undo every update (or, natural, take the square root of a negative number)."""
+    model = REINFORCE(
+        "MlpPolicy",
+        "CartPole-v1",
+        n_steps=64,
+        target_kl=lambda progress_remaining: 0.01 if progress_remaining > 0.5 else -0.01,
+        natural_gradient=natural_gradient,
+    )
+    message = r"target_kl \(its schedule's value at progress remaining 0.\d+\) must be a number >= 0; got -0.01"
+    with pytest.raises(ValueError, match=message):
+        model.learn(2000)
+    assert model.num_timesteps >= 1000
+
+
 def test_meaningless_combinations_warn():
     with pytest.warns(UserWarning, match=r"vf_coef=0.3 has no effect"):
         REINFORCE("MlpPolicy", "CartPole-v1", vf_coef=0.3, baseline="leave_one_out")
@@ -204,6 +226,11 @@ def test_meaningless_combinations_warn():
         REINFORCE("MlpPolicy", "CartPole-v1", reward_to_go=False, exact_discounted_gradient=True)
     with pytest.warns(UserWarning, match=r"max_grad_norm=0.5 has no effect: with natural_gradient=True"):
         REINFORCE("MlpPolicy", "CartPole-v1", max_grad_norm=0.5, target_kl=0.01, natural_gradient=True)
+    for name, value in [("value_learning_rate", 1e-3), ("value_batch_size", 128)]:
+        with pytest.warns(UserWarning, match=rf"{name} has no effect: .*baseline='value', value_epochs=0"):
+            REINFORCE("MlpPolicy", "CartPole-v1", baseline="value", **{name: value})
+        with pytest.warns(UserWarning, match=rf"{name} has no effect: .*baseline='leave_one_out', value_epochs=3"):
+            REINFORCE("MlpPolicy", "CartPole-v1", value_epochs=3, **{name: value})
 
 
 def test_good_buffer_class_is_accepted():
@@ -221,6 +248,8 @@ def test_good_buffer_class_is_accepted():
         (dict(total_timesteps=100, tb_log_name=1), TypeError, r"tb_log_name must be a string; got 1"),
         (dict(total_timesteps=100, reset_num_timesteps="no"), TypeError, r"reset_num_timesteps must be True or False"),
         (dict(total_timesteps=100, progress_bar=1), TypeError, r"progress_bar must be True or False; got 1"),
+        (dict(total_timesteps=100, callback="eval"), TypeError, r"callback must be a BaseCallback, .* or None; got 'eval'"),
+        (dict(total_timesteps=100, callback=[None]), TypeError, r"callback must be .*; got \[None\]"),
     ],
 )
 @pytest.mark.parametrize("algo", [REINFORCE, MaskableREINFORCE])
@@ -229,6 +258,14 @@ def test_bad_learn_arguments(algo, kwargs, exception, message):
     with pytest.raises(exception, match=message):
         model.learn(**kwargs)
     assert model.num_timesteps == 0
+
+
+def test_every_kind_of_callback_sb3_takes_is_accepted():
+    calls = []
+    callbacks = [lambda local_vars, global_vars: calls.append(1) is None, [CheckpointCallback(10**6, "unused")], None]
+    for callback in callbacks:
+        REINFORCE("MlpPolicy", "CartPole-v1", n_steps=32).learn(50, callback=callback)
+    assert calls
 
 
 def test_bad_use_masking():

@@ -1,4 +1,6 @@
 import copy
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import gymnasium as gym
 import pytest
@@ -205,6 +207,21 @@ def test_the_natural_step_does_not_depend_on_the_scale_of_the_rewards(reward_sca
     scaled, scaled_kl = step(reward_scale)
     assert 0.25 * 0.01 < unscaled_kl <= 0.01 and scaled_kl == pytest.approx(unscaled_kl, rel=1e-3)
     th.testing.assert_close(scaled, unscaled, rtol=0, atol=1e-3 * unscaled.norm().item())
+
+
+def test_the_natural_step_runs_with_torchs_older_onednn_flags(monkeypatch):
+    """torch's oneDNN flags took no allow_tf32 before its 2.7 (the package takes torch 2.3 on)."""
+    flags = th.backends.mkldnn.flags
+
+    @contextmanager
+    def older_flags(enabled: bool = False, deterministic: bool = False) -> Iterator[None]:
+        with flags(enabled=enabled, deterministic=deterministic, allow_tf32=None):
+            yield
+
+    monkeypatch.setattr(th.backends.mkldnn, "flags", older_flags)
+    model = REINFORCE("MlpPolicy", "CartPole-v1", n_steps=256, natural_gradient=True, target_kl=0.01, seed=0)
+    model.learn(1000)
+    assert 0 < model.logger.name_to_value["train/approx_kl"] <= 0.01
 
 
 def _flat(tensors: tuple[th.Tensor, ...]) -> th.Tensor:
