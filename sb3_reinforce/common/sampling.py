@@ -2,7 +2,7 @@
 
 import torch as th
 from stable_baselines3.common.distributions import CategoricalDistribution, DiagGaussianDistribution
-from stable_baselines3.common.policies import ActorCriticPolicy
+from stable_baselines3.common.policies import ActorCriticPolicy, BasePolicy
 from stable_baselines3.common.type_aliases import PyTorchObs
 
 
@@ -16,14 +16,14 @@ def sample_actions(policy: ActorCriticPolicy, obs: th.Tensor) -> th.Tensor:
     validation and ``multinomial`` call cost more than the network's forward pass on small batches);
     other distributions (MultiCategorical, Bernoulli, gSDE, squashed) go through
     ``get_distribution(obs).get_actions()``, which samples as ``forward`` does without computing the
-    values. A policy class that overrides ``forward``, ``extract_features`` or how the actor's distribution
-    is computed is sampled through its ``forward``.
+    values. A policy class that changes how its actor is computed (:func:`overrides_actor`) is sampled through
+    its ``forward``.
 
     :param policy: the policy
     :param obs: the observations, as a tensor (batch first)
     :return: the sampled actions
     """
-    if _overrides_actor(policy):
+    if overrides_actor(policy):
         return policy(obs)[0]
     if type(policy.action_dist) not in (CategoricalDistribution, DiagGaussianDistribution):
         return policy.get_distribution(obs).get_actions()
@@ -42,27 +42,34 @@ def evaluate_actor(policy: ActorCriticPolicy, obs: PyTorchObs, actions: th.Tenso
     computes them (what SB3's algorithms train with), without the critic's pass when it can.
 
     The distribution comes from ``get_distribution``, unless the policy's class changes how its actor is
-    computed (as :func:`sample_actions` checks) or overrides ``evaluate_actions``: then from its
-    ``evaluate_actions``, so that the policy trained is the policy that sampled the actions.
+    computed (:func:`overrides_actor`): then from its ``evaluate_actions``, so that the policy trained is the
+    policy that sampled the actions (through its ``forward``).
 
     :param policy: the policy
     :param obs: the observations, as tensors (batch first)
     :param actions: the actions, as the distribution takes them
     :return: ``log pi(a|s)`` and the entropies (``None`` without analytical form)
     """
-    if _overrides_actor(policy) or type(policy).evaluate_actions is not ActorCriticPolicy.evaluate_actions:
+    if overrides_actor(policy):
         _, log_prob, entropy = policy.evaluate_actions(obs, actions)
         return log_prob, entropy
     distribution = policy.get_distribution(obs)
     return distribution.log_prob(actions), distribution.entropy()
 
 
-def _overrides_actor(policy: ActorCriticPolicy) -> bool:
+def overrides_actor(policy: BasePolicy, base: type[BasePolicy] = ActorCriticPolicy) -> bool:
     """
-    Whether the policy's class changes how ``forward`` samples the actions (``forward`` itself, its features
-    (``extract_features``, which ``get_distribution`` bypasses), or its distribution).
+    Whether the policy's class changes how its actor's distribution is computed, relative to the class ``base``
+    of its algorithm: its ``forward``, its features (``extract_features``, which ``get_distribution`` bypasses),
+    its distribution, or its ``evaluate_actions``. Such a policy is sampled through its ``forward`` and trained
+    through its ``evaluate_actions``, as SB3's algorithms do; the shortcuts are for the policies as ``base``
+    defines them.
+
+    :param policy: the policy
+    :param base: the policy class of its algorithm (``policy_base``)
+    :return: whether the policy's class overrides any of these methods of ``base``
     """
     return any(
-        getattr(type(policy), name) is not getattr(ActorCriticPolicy, name)
-        for name in ("forward", "extract_features", "get_distribution", "_get_action_dist_from_latent")
+        getattr(type(policy), name) is not getattr(base, name)
+        for name in ("forward", "extract_features", "get_distribution", "_get_action_dist_from_latent", "evaluate_actions")
     )

@@ -17,6 +17,7 @@ from sb3_reinforce.common.buffers import (
     MaskableEpisodicRolloutBuffer,
 )
 from sb3_reinforce.common.checks import check_bool
+from sb3_reinforce.common.sampling import overrides_actor
 from sb3_reinforce.reinforce.reinforce import REINFORCE
 from sb3_reinforce.reinforce_mask.policies import CnnPolicy, MlpPolicy, MultiInputPolicy
 
@@ -82,7 +83,10 @@ class MaskableREINFORCE(REINFORCE):
 
     def _sample_actions(self, obs: th.Tensor, env: VecEnv) -> tuple[th.Tensor, th.Tensor | None, dict[str, Any]]:
         action_masks = get_action_masks(env) if self._use_masking else None
-        actions = self.policy.get_distribution(obs, action_masks=action_masks).get_actions()
+        if overrides_actor(self.policy, self.policy_base):
+            actions = self.policy(obs, action_masks=action_masks)[0]
+        else:
+            actions = self.policy.get_distribution(obs, action_masks=action_masks).get_actions()
         return actions, None, {"action_masks": action_masks}
 
     def _evaluate_actions(  # type: ignore[override]
@@ -91,13 +95,13 @@ class MaskableREINFORCE(REINFORCE):
         actions = data.actions
         if isinstance(self.action_space, spaces.Discrete):
             actions = actions.long().flatten()
-        if self._value_in_loss:
+        if self._value_in_loss or overrides_actor(self.policy, self.policy_base):
             values, log_prob, entropy = self.policy.evaluate_actions(
                 data.observations,  # type: ignore[arg-type]
                 actions,
                 action_masks=data.action_masks,
             )
-            return log_prob, entropy, values.flatten()
+            return log_prob, entropy, values.flatten() if self._value_in_loss else None
         distribution = self.policy.get_distribution(data.observations, action_masks=data.action_masks)  # type: ignore[arg-type]
         return distribution.log_prob(actions), distribution.entropy(), None
 

@@ -18,6 +18,7 @@ from sb3_reinforce.common.buffers import (
     SequentialRolloutBuffer,
 )
 from sb3_reinforce.common.recurrent import episode_buckets
+from sb3_reinforce.common.sampling import overrides_actor
 from sb3_reinforce.reinforce.reinforce import REINFORCE, take_observations
 from sb3_reinforce.reinforce_recurrent.policies import CnnLstmPolicy, MlpLstmPolicy, MultiInputLstmPolicy
 
@@ -103,9 +104,9 @@ class RecurrentREINFORCE(REINFORCE):
         assert self._rollout_states is not None
         # The policy resets the LSTM state of every env whose episode starts at this step.
         episode_starts = th.as_tensor(self._last_episode_starts, dtype=th.float32, device=self.device)
-        if self.baseline == "value":
+        if self.baseline == "value" or overrides_actor(self.policy, self.policy_base):
             actions, values, _, self._rollout_states = self.policy(obs, self._rollout_states, episode_starts)
-            return actions, values, {}
+            return actions, values if self.baseline == "value" else None, {}
         distribution, states = self.policy.get_distribution(obs, self._rollout_states.pi, episode_starts)
         self._rollout_states = RNNStates(states, self._rollout_states.vf)  # type: ignore[arg-type]
         return distribution.get_actions(), None, {}
@@ -172,9 +173,9 @@ class RecurrentREINFORCE(REINFORCE):
         :return: ``log pi(a_t|h_t)``, the entropies (``None`` without analytical form) and the values
         """
         observations, actions = take_observations(data.observations, index), actions[index]
-        if self._value_in_loss:
+        if self._value_in_loss or overrides_actor(self.policy, self.policy_base):
             values, log_prob, entropy = self.policy.evaluate_actions(observations, actions, lstm_states, episode_starts)
-            return log_prob, entropy, values.flatten()
+            return log_prob, entropy, values.flatten() if self._value_in_loss else None
         distribution, _ = self.policy.get_distribution(observations, lstm_states.pi, episode_starts)
         return distribution.log_prob(actions), distribution.entropy(), None
 

@@ -2,11 +2,12 @@ import gymnasium as gym
 import numpy as np
 import pytest
 import torch as th
+from sb3_contrib.common.envs import InvalidActionEnvDiscrete
 from stable_baselines3.common.envs import IdentityEnv, IdentityEnvBox, IdentityEnvMultiDiscrete
-from stable_baselines3.common.policies import ActorCriticPolicy
+from stable_baselines3.common.policies import ActorCriticPolicy, BasePolicy
 from stable_baselines3.common.torch_layers import BaseFeaturesExtractor
 
-from sb3_reinforce import REINFORCE
+from sb3_reinforce import REINFORCE, MaskableRecurrentREINFORCE, MaskableREINFORCE, RecurrentREINFORCE
 from sb3_reinforce.common.sampling import evaluate_actor, sample_actions
 
 N_SAMPLES = 200_000
@@ -87,27 +88,11 @@ class LeftOnly(ActorCriticPolicy):
         return th.zeros_like(actions), values, log_prob
 
 
-class CountedFeatures(ActorCriticPolicy):
-    """A policy that counts the calls of its own extract_features."""
-
-    calls = 0
-
-    def extract_features(
-        self, obs: th.Tensor, features_extractor: BaseFeaturesExtractor | None = None
-    ) -> th.Tensor | tuple[th.Tensor, th.Tensor]:
-        CountedFeatures.calls += 1
-        return super().extract_features(obs, features_extractor)
-
-
 def test_a_policy_that_overrides_forward_is_sampled_through_it():
     """As SB3's rollouts, which call the policy's forward."""
     model = REINFORCE(LeftOnly, "CartPole-v1", n_steps=64, seed=0)
     model.learn(100)
     assert model.rollout_buffer.buffer_size > 0 and not model.rollout_buffer.actions.any()
-    # forward's features are the class's own extract_features (get_distribution's bypass it)
-    policy = policy_for(gym.make("CartPole-v1"), policy=CountedFeatures)
-    sample_actions(policy, th.zeros((3, 4)))
-    assert CountedFeatures.calls == 1
 
 
 class Blind(ActorCriticPolicy):
@@ -142,3 +127,40 @@ def test_evaluate_actor_is_the_policys_evaluate_actions(env):
         actions = policy(obs)[0]
         _, log_prob, entropy = policy.evaluate_actions(obs, actions)
         th.testing.assert_close(evaluate_actor(policy, obs, actions), (log_prob, entropy))
+
+
+def counting_features(base: type[BasePolicy]) -> type[BasePolicy]:
+    """A subclass of ``base`` that counts the calls of its own extract_features."""
+
+    class Counted(base):  # type: ignore[misc, valid-type]
+        calls = 0
+
+        def extract_features(self, *args, **kwargs):
+            Counted.calls += 1
+            return super().extract_features(*args, **kwargs)
+
+    return Counted
+
+
+ALGOS = [
+    (REINFORCE, "CartPole-v1"),
+    (MaskableREINFORCE, "masked"),
+    (RecurrentREINFORCE, "CartPole-v1"),
+    (MaskableRecurrentREINFORCE, "masked"),
+]
+
+
+@pytest.mark.parametrize("baseline", [dict(), dict(baseline="value"), dict(baseline="value", value_epochs=1)])
+@pytest.mark.parametrize(("algo", "env"), ALGOS, ids=[algo.__name__ for algo, _ in ALGOS])
+def test_a_policy_that_overrides_its_features_is_sampled_and_trained_through_them(algo, env, baseline):
+    """As SB3's and sb3-contrib's algorithms: they sample through forward and train through evaluate_actions."""
+    env = InvalidActionEnvDiscrete(dim=4, n_invalid_actions=1) if env == "masked" else env
+    policy = counting_features(algo.policy_base)
+    model = algo(policy, env, n_steps=32, seed=0, **baseline)
+    _, callback = model._setup_learn(1000, None)
+    policy.calls = 0
+    model.collect_rollouts(model.env, callback, model.rollout_buffer, model.n_steps)
+    assert policy.calls > 0
+    policy.calls = 0
+    model._evaluate_actions(next(model.rollout_buffer.get()))
+    assert policy.calls > 0
