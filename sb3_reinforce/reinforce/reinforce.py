@@ -273,8 +273,8 @@ class REINFORCE(OnPolicyAlgorithm):
             natural_gradient,
             max_grad_norm,
         )
-        if use_sde and not self.supports_sde:
-            raise ValueError(f"use_sde: {type(self).__name__} has discrete actions only, gSDE does not apply; got True")
+        # (before SB3's own check of gSDE, whose message names neither the parameter nor the algorithm)
+        self._check_sde(use_sde)
         super().__init__(
             policy,
             env,
@@ -297,21 +297,6 @@ class REINFORCE(OnPolicyAlgorithm):
             seed=seed,
             _init_setup_model=False,
         )
-        # A memoryless algorithm takes no recurrent policy (RecurrentActorCriticPolicy is an ActorCriticPolicy).
-        recurrent = issubclass(self.policy_base, RecurrentActorCriticPolicy)
-        if not issubclass(self.policy_class, self.policy_base) or (
-            issubclass(self.policy_class, RecurrentActorCriticPolicy) and not recurrent
-        ):
-            raise ValueError(
-                f"policy: {type(self).__name__} needs a {self.policy_base.__name__} ({', '.join(self.policy_aliases)})"
-                f"{'' if recurrent else ', not a recurrent one'}; got {self.policy_class}"
-            )
-        if self.env is not None and not isinstance(self.action_space, self.supported_action_spaces):
-            raise ValueError(
-                f"env: {type(self).__name__} supports the action spaces "
-                f"{', '.join(space.__name__ for space in self.supported_action_spaces)}, "
-                f"got {type(self.action_space).__name__}"
-            )
         self.reward_to_go = reward_to_go
         self.baseline = baseline
         self.exact_discounted_gradient = exact_discounted_gradient
@@ -339,17 +324,58 @@ class REINFORCE(OnPolicyAlgorithm):
             )
         return super()._get_policy_from_name(policy_name)
 
+    def _check_sde(self, use_sde: bool) -> None:
+        """
+        :param use_sde: whether gSDE is asked for
+        :raises ValueError: if it is and the algorithm's action spaces are discrete only
+        """
+        if use_sde and not self.supports_sde:
+            raise ValueError(f"use_sde: {type(self).__name__} has discrete actions only, gSDE does not apply; got True")
+
     def _setup_model(self) -> None:
         # After load, check what was restored (custom_objects and keyword arguments included) as the
         # constructor checks what it is given, then hold numpy scalars as Python numbers.
+        self._check_sde(self.use_sde)
+        # A memoryless algorithm takes no recurrent policy (RecurrentActorCriticPolicy is an ActorCriticPolicy).
+        recurrent = issubclass(self.policy_base, RecurrentActorCriticPolicy)
+        if not issubclass(self.policy_class, self.policy_base) or (
+            issubclass(self.policy_class, RecurrentActorCriticPolicy) and not recurrent
+        ):
+            raise ValueError(
+                f"policy: {type(self).__name__} needs a {self.policy_base.__name__} ({', '.join(self.policy_aliases)})"
+                f"{'' if recurrent else ', not a recurrent one'}; got {self.policy_class}"
+            )
+        if not isinstance(self.action_space, self.supported_action_spaces):
+            raise ValueError(
+                f"env: {type(self).__name__} supports the action spaces "
+                f"{', '.join(space.__name__ for space in self.supported_action_spaces)}, "
+                f"got {type(self.action_space).__name__}"
+            )
         attributes = {name: _ATTRIBUTES.get(name, name) for name in signature(check_hyperparameters).parameters}
         check_hyperparameters(**{name: getattr(self, attribute) for name, attribute in attributes.items()})
         for attribute in attributes.values():
             setattr(self, attribute, as_python(getattr(self, attribute)))
+        flat, dict_ = self.rollout_buffer_classes
+        default = dict_ if isinstance(self.observation_space, spaces.Dict) else flat
         if self.rollout_buffer_class is None:
-            flat, dict_ = self.rollout_buffer_classes
-            self.rollout_buffer_class = dict_ if isinstance(self.observation_space, spaces.Dict) else flat  # type: ignore[assignment]
-        super()._setup_model()
+            self.rollout_buffer_class = default  # type: ignore[assignment]
+        elif not all(issubclass(self.rollout_buffer_class, base) for base in default.__bases__):
+            raise ValueError(
+                f"rollout_buffer_class: {type(self).__name__} stores its batches in a subclass of "
+                f"{' and '.join(base.__name__ for base in default.__bases__)} (as {default.__name__}, its default "
+                f"for these observations); got {self.rollout_buffer_class!r}"
+            )
+        policy_class = self.policy_class
+        if "use_sde" not in signature(policy_class).parameters:
+            # SB3's setup passes use_sde (False here), which sb3-contrib's maskable policies do not take.
+            def build_policy(*args: Any, use_sde: bool, **kwargs: Any) -> BasePolicy:
+                return policy_class(*args, **kwargs)
+
+            self.policy_class = build_policy  # type: ignore[assignment]
+        try:
+            super()._setup_model()
+        finally:
+            self.policy_class = policy_class
         self.value_optimizer: th.optim.Optimizer | None = None
         if self.baseline == "value" and self.value_epochs > 0:
             self.value_lr_schedule = FloatSchedule(

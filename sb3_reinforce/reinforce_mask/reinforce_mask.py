@@ -1,4 +1,3 @@
-from inspect import signature
 from typing import Any, ClassVar, TypeVar
 
 import numpy as np
@@ -57,22 +56,6 @@ class MaskableREINFORCE(REINFORCE):
     policy: MaskableActorCriticPolicy  # type: ignore[assignment]
 
     _use_masking = True
-
-    def _setup_model(self) -> None:
-        if "use_sde" in signature(self.policy_class).parameters:
-            super()._setup_model()
-            return
-        # SB3's setup passes use_sde to the policy, which sb3-contrib's maskable policies do not take.
-        policy_class = self.policy_class
-
-        def build_policy(*args: Any, use_sde: bool, **kwargs: Any) -> MaskableActorCriticPolicy:
-            return policy_class(*args, **kwargs)
-
-        self.policy_class = build_policy  # type: ignore[assignment]
-        try:
-            super()._setup_model()
-        finally:
-            self.policy_class = policy_class
 
     def _check_masking_supported(self, env: VecEnv) -> None:
         if not is_masking_supported(env):

@@ -13,7 +13,6 @@ from stable_baselines3.common.vec_env import VecEnv
 from sb3_reinforce.common.buffers import (
     EpisodicBufferMixin,
     EpisodicRolloutBuffer,
-    SequentialBufferMixin,
     SequentialDictRolloutBuffer,
     SequentialRolloutBuffer,
 )
@@ -69,11 +68,6 @@ class RecurrentREINFORCE(REINFORCE):
     _critic_lstm: bool | None = None
 
     def _setup_model(self) -> None:
-        if self.rollout_buffer_class is not None and not issubclass(self.rollout_buffer_class, SequentialBufferMixin):
-            raise ValueError(
-                f"rollout_buffer_class: {type(self).__name__} reads whole episodes in time order and needs a subclass "
-                f"of sb3_reinforce.common.buffers.SequentialBufferMixin; got {self.rollout_buffer_class!r}"
-            )
         # A critic LSTM only where a critic is used (sb3-contrib's policies build one by default); a loaded model
         # keeps the critic it was saved with, whatever baseline custom_objects give it. The policy_kwargs stay
         # (and are saved) as given.

@@ -8,8 +8,8 @@ from stable_baselines3.common.callbacks import CheckpointCallback
 from stable_baselines3.common.env_util import make_vec_env
 from stable_baselines3.common.envs import IdentityEnvBox
 
-from sb3_reinforce import REINFORCE, MaskableREINFORCE
-from sb3_reinforce.common.buffers import EpisodicRolloutBuffer
+from sb3_reinforce import REINFORCE, MaskableRecurrentREINFORCE, MaskableREINFORCE
+from sb3_reinforce.common.buffers import EpisodicRolloutBuffer, SequentialRolloutBuffer
 
 # (keyword arguments, exception, message): every constructor parameter, wrong types and values out of range.
 BAD_HYPERPARAMETERS = [
@@ -153,9 +153,13 @@ def test_numpy_scalars_are_numbers(algo, tmp_path):
     loaded.learn(20)
 
 
-def test_masked_use_sde_is_refused():
+def test_masked_use_sde_is_refused(tmp_path):
     with pytest.raises(ValueError, match=r"use_sde: MaskableREINFORCE has discrete actions only"):
         MaskableREINFORCE(**arguments(MaskableREINFORCE, dict(use_sde=True)))
+    # and when load restores it
+    MaskableREINFORCE(**arguments(MaskableREINFORCE, dict(n_steps=16))).save(tmp_path / "model")
+    with pytest.raises(ValueError, match=r"use_sde: MaskableREINFORCE has discrete actions only"):
+        MaskableREINFORCE.load(tmp_path / "model", custom_objects={"use_sde": True})
 
 
 @pytest.mark.parametrize(
@@ -231,6 +235,15 @@ def test_meaningless_combinations_warn():
             REINFORCE("MlpPolicy", "CartPole-v1", baseline="value", **{name: value})
         with pytest.warns(UserWarning, match=rf"{name} has no effect: .*baseline='leave_one_out', value_epochs=3"):
             REINFORCE("MlpPolicy", "CartPole-v1", value_epochs=3, **{name: value})
+
+
+@pytest.mark.parametrize("algo", [MaskableREINFORCE, MaskableRecurrentREINFORCE])
+def test_a_buffer_class_without_the_masks_is_refused(algo):
+    policy = "MlpLstmPolicy" if algo is MaskableRecurrentREINFORCE else "MlpPolicy"
+    message = r"rollout_buffer_class: .* stores its batches in a subclass of .*MaskableRolloutBuffer .*; got"
+    for buffer_class in (EpisodicRolloutBuffer, SequentialRolloutBuffer):
+        with pytest.raises(ValueError, match=message):
+            algo(**arguments(algo, dict(policy=policy, rollout_buffer_class=buffer_class)))
 
 
 def test_good_buffer_class_is_accepted():

@@ -256,7 +256,9 @@ def test_errors():
         RecurrentREINFORCE(REINFORCE.policy_aliases["MlpPolicy"], "CartPole-v1")
     with pytest.raises(ValueError, match=r"policy: RecurrentREINFORCE has no policy named 'MlpPolicy'; its policies are"):
         RecurrentREINFORCE("MlpPolicy", "CartPole-v1")
-    with pytest.raises(ValueError, match=r"rollout_buffer_class: RecurrentREINFORCE .*SequentialBufferMixin; got"):
+    with pytest.raises(
+        ValueError, match=r"rollout_buffer_class: RecurrentREINFORCE .*SequentialBufferMixin and RolloutBuffer .*; got"
+    ):
         RecurrentREINFORCE("MlpLstmPolicy", "CartPole-v1", rollout_buffer_class=EpisodicRolloutBuffer)
     with pytest.raises(ValueError, match=r"baseline must be one of"):
         RecurrentREINFORCE("MlpLstmPolicy", "CartPole-v1", baseline="critic")
