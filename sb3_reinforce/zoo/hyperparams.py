@@ -155,7 +155,9 @@ def convert_reinforce_lstm_params(sampled_params: dict[str, Any]) -> dict[str, A
     :return: the hyperparameters
     """
     params = dict(sampled_params)
-    lstm_hidden_size = params.pop("lstm_hidden_size")
+    lstm_hidden_size = params.pop("lstm_hidden_size", None)
     hyperparams = convert_reinforce_params(params)
-    hyperparams["policy_kwargs"]["lstm_hidden_size"] = lstm_hidden_size
+    # A trial of a reinforce study has none: the policy's LSTM (as rl_zoo3's ppo_lstm takes a ppo study's trials).
+    if lstm_hidden_size is not None:
+        hyperparams["policy_kwargs"]["lstm_hidden_size"] = lstm_hidden_size
     return hyperparams

@@ -79,6 +79,10 @@ def test_lstm_sampler_covers_the_lstm_size(algo):
     assert convert_reinforce_lstm_params(params) == hyperparams
     model = algo("MlpLstmPolicy", "CartPole-v1", **hyperparams)
     assert model.policy.lstm_actor.hidden_size == 32 and model.policy.lstm_critic.hidden_size == 32
+    # a trial of a reinforce study (no LSTM size): the policy's default LSTM
+    del params["lstm_hidden_size"]
+    model = algo("MlpLstmPolicy", "CartPole-v1", **convert_reinforce_lstm_params(params))
+    assert model.policy.lstm_actor.hidden_size == algo("MlpLstmPolicy", "CartPole-v1").policy.lstm_actor.hidden_size
     sampler = optuna.samplers.RandomSampler(seed=0)
     sizes = {
         sample_reinforce_lstm_params(trial, 0, 1, {})["policy_kwargs"]["lstm_hidden_size"]
