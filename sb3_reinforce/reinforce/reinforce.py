@@ -1,4 +1,5 @@
 import os
+import threading
 import warnings
 from collections.abc import Callable
 from contextlib import AbstractContextManager
@@ -43,6 +44,8 @@ from sb3_reinforce.reinforce.policies import CnnPolicy, MlpPolicy, MultiInputPol
 SelfREINFORCE = TypeVar("SelfREINFORCE", bound="REINFORCE")
 # The value fit's minibatch size when not given
 VALUE_BATCH_SIZE = 64
+# Held by a Fisher product (torch's forward-mode differentiation has one level per process)
+_FORWARD_MODE = threading.Lock()
 # Hyperparameters that SB3 keeps under another attribute name
 _ATTRIBUTES = {"stats_window_size": "_stats_window_size"}
 
@@ -754,8 +757,10 @@ class REINFORCE(OnPolicyAlgorithm):
         evaluation = _Evaluation(self.policy, lambda: self._evaluate_actions(data)[0])
 
         def fisher_product(vector: th.Tensor) -> th.Tensor:
-            # (oneDNN's LSTM kernel has no forward-mode derivative: the LSTM runs as its composite operations)
-            with forward_ad.dual_level(), _onednn_disabled():
+            # (oneDNN's LSTM kernel has no forward-mode derivative: the LSTM runs as its composite operations. The
+            # forward-mode level and oneDNN's flag are the process's: one product at a time, for models trained in
+            # threads, as Optuna's n_jobs trains its trials.)
+            with _FORWARD_MODE, forward_ad.dual_level(), _onednn_disabled():
                 duals = {
                     f"policy.{names[parameter]}": forward_ad.make_dual(parameter.detach(), part.view_as(parameter))
                     for parameter, part in zip(actor, vector.split(sizes), strict=True)

@@ -1,4 +1,5 @@
 import copy
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -222,6 +223,24 @@ def test_the_natural_step_runs_with_torchs_older_onednn_flags(monkeypatch):
     model = REINFORCE("MlpPolicy", "CartPole-v1", n_steps=256, natural_gradient=True, target_kl=0.01, seed=0)
     model.learn(1000)
     assert 0 < model.logger.name_to_value["train/approx_kl"] <= 0.01
+
+
+def test_natural_steps_of_models_trained_in_threads():
+    """As Optuna's n_jobs trains trials: torch's forward-mode level is the process's."""
+    errors = []
+
+    def train(seed: int) -> None:
+        try:
+            REINFORCE("MlpPolicy", "CartPole-v1", n_steps=64, natural_gradient=True, target_kl=0.01, seed=seed).learn(3000)
+        except RuntimeError as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=train, args=(seed,)) for seed in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
 
 
 def _flat(tensors: tuple[th.Tensor, ...]) -> th.Tensor:
