@@ -16,6 +16,7 @@ from sb3_reinforce.common.buffers import (
     SequentialDictRolloutBuffer,
     SequentialRolloutBuffer,
 )
+from sb3_reinforce.common.checks import check_bool
 from sb3_reinforce.common.recurrent import episode_buckets
 from sb3_reinforce.common.sampling import overrides_actor
 from sb3_reinforce.reinforce.reinforce import REINFORCE, take_observations
@@ -71,6 +72,14 @@ class RecurrentREINFORCE(REINFORCE):
         # A critic LSTM only where a critic is used (sb3-contrib's policies build one by default); a loaded model
         # keeps the critic it was saved with, whatever baseline custom_objects give it. The policy_kwargs stay
         # (and are saved) as given.
+        for key in ("shared_lstm", "enable_critic_lstm"):
+            if key in self.policy_kwargs:
+                check_bool(f"policy_kwargs['{key}']", self.policy_kwargs[key])
+        if self.policy_kwargs.get("shared_lstm") and self.policy_kwargs.get("enable_critic_lstm"):
+            raise ValueError(
+                "policy_kwargs: shared_lstm=True gives the critic the actor's LSTM and enable_critic_lstm=True its "
+                "own; give one of them (neither: a critic without LSTM)"
+            )
         if self._critic_lstm is None:
             default = self.baseline == "value" and not self.policy_kwargs.get("shared_lstm", False)
             self._critic_lstm = bool(self.policy_kwargs.get("enable_critic_lstm", default))

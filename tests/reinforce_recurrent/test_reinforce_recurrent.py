@@ -262,6 +262,10 @@ def test_errors():
         RecurrentREINFORCE("MlpLstmPolicy", "CartPole-v1", rollout_buffer_class=EpisodicRolloutBuffer)
     with pytest.raises(ValueError, match=r"baseline must be one of"):
         RecurrentREINFORCE("MlpLstmPolicy", "CartPole-v1", baseline="critic")
+    with pytest.raises(TypeError, match=r"policy_kwargs\['enable_critic_lstm'\] must be True or False; got 'no'"):
+        RecurrentREINFORCE("MlpLstmPolicy", "CartPole-v1", policy_kwargs=dict(enable_critic_lstm="no"))
+    with pytest.raises(ValueError, match=r"policy_kwargs: shared_lstm=True gives the critic the actor's LSTM"):
+        RecurrentREINFORCE("MlpLstmPolicy", "CartPole-v1", policy_kwargs=dict(shared_lstm=True, enable_critic_lstm=True))
 
 
 def test_rollout_states_follow_the_envs():
