@@ -1125,9 +1125,9 @@ def _warn_meaningless(
     given = {"value_learning_rate": value_learning_rate is not None, "value_batch_size": value_batch_size != VALUE_BATCH_SIZE}
     for name in [name for name, is_given in given.items() if is_given and not fitted]:
         warnings.warn(
-            f"{name} has no effect: it sets the value fit, done only with baseline='value' and value_epochs > 0 "
-            f"(baseline={baseline!r}, value_epochs={value_epochs}; with value_epochs=0 the value function is "
-            "trained in the policy's step, at learning_rate)",
+            f"{name} has no effect: it sets the value fit, which runs only with baseline='value' and value_epochs > 0 "
+            f"(baseline={baseline!r}, value_epochs={value_epochs}); with value_epochs=0 the value baseline is trained "
+            "in the policy's step, at learning_rate",
             UserWarning,
         )
     if natural_gradient and max_grad_norm is not None and baseline != "value":
