@@ -49,9 +49,10 @@ def score_function_weights(
     ``G_t = sum_{k>=t} gamma^(k-t) r_k`` when it is True, and
     ``gamma^t G_t`` when ``exact_discounted_gradient`` is True as well.
 
-    Baselines (same units as ``Psi_t``): ``"mean"`` (:func:`mean_baseline`), ``"leave_one_out"``
-    (:func:`leave_one_out_baseline`), ``"value"``: ``V(s_t)`` for ``G_t``, ``gamma^t V(s_t)`` for
-    ``gamma^t G_t``, and ``V(s_0)`` of the episode for ``R(tau)`` (``R(tau) = G_0`` estimates ``V(s_0)``).
+    Baselines (same units as ``Psi_t``): ``"mean"`` (:func:`~sb3_reinforce.common.baselines.mean_baseline`),
+    ``"leave_one_out"`` (:func:`~sb3_reinforce.common.baselines.leave_one_out_baseline`), ``"value"``: ``V(s_t)``
+    for ``G_t``, ``gamma^t V(s_t)`` for ``gamma^t G_t``, and ``V(s_0)`` of the episode for ``R(tau)``
+    (``R(tau) = G_0`` estimates ``V(s_0)``).
 
     ``normalize`` divides ``Psi_t - b_t`` by the batch standard deviation of ``Psi_t`` (the scale of the
     returns), not of ``Psi_t - b_t``: when the baseline explains the returns, as with a policy that

@@ -32,7 +32,7 @@ class MaskableREINFORCE(REINFORCE):
     ``ActionMasker`` wrapper), read with ``get_action_masks`` at every step and stored with the batch.
     The loss uses the log-probabilities of the *masked* distribution, so it is the score-function
     estimator of the masked policy's gradient, with the same returns, baselines and scale ``c`` as
-    :class:`~sb3_reinforce.REINFORCE`, whose parameters it takes, except ``use_sde`` and
+    :class:`~sb3_reinforce.reinforce.REINFORCE`, whose parameters it takes, except ``use_sde`` and
     ``sde_sample_freq`` (its action spaces are Discrete, MultiDiscrete and MultiBinary).
     """
 
@@ -101,7 +101,8 @@ class MaskableREINFORCE(REINFORCE):
 
         :param observation: the input observation
         :param state: The last hidden states: the LSTM states of a recurrent policy
-            (:class:`~sb3_reinforce.MaskableRecurrentREINFORCE`), ``None`` for zero states; unused otherwise
+            (:class:`~sb3_reinforce.reinforce_recurrent_mask.MaskableRecurrentREINFORCE`), ``None`` for zero states;
+            unused otherwise
         :param episode_start: Whether the observations start new episodes (a recurrent policy resets their
             states); unused otherwise
         :param deterministic: Whether or not to return deterministic actions.
@@ -121,7 +122,7 @@ class MaskableREINFORCE(REINFORCE):
         progress_bar: bool = False,
     ) -> SelfMaskableREINFORCE:
         """
-        As :meth:`REINFORCE.learn`, plus:
+        As :meth:`REINFORCE.learn <sb3_reinforce.reinforce.REINFORCE.learn>`, plus:
 
         :param use_masking: Whether to use the env's action masks (False: learn as plain REINFORCE)
         """

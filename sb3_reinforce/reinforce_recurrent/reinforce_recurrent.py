@@ -42,7 +42,7 @@ class RecurrentREINFORCE(REINFORCE):
     :func:`~sb3_reinforce.common.recurrent.episode_buckets`) so that one long episode does not pad all
     the others, and the padding is left out of every term of the loss.
 
-    It takes the parameters of :class:`~sb3_reinforce.REINFORCE`, whose returns, baselines, step bound
+    It takes the parameters of :class:`~sb3_reinforce.reinforce.REINFORCE`, whose returns, baselines, step bound
     and value fit it keeps unchanged. The value baseline uses the policy's critic (its own LSTM by
     default); without it no critic is run, and ``policy_kwargs`` default to ``enable_critic_lstm=False``
     (no critic LSTM is built). A loaded model keeps the critic it was saved with.

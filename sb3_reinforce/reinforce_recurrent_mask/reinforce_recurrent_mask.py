@@ -27,17 +27,18 @@ SelfMaskableRecurrentREINFORCE = TypeVar("SelfMaskableRecurrentREINFORCE", bound
 
 class MaskableRecurrentREINFORCE(RecurrentREINFORCE, MaskableREINFORCE):
     """
-    REINFORCE with recurrent (LSTM) policies and invalid action masking: :class:`~sb3_reinforce.RecurrentREINFORCE`
-    with the masks of :class:`~sb3_reinforce.MaskableREINFORCE`.
+    REINFORCE with recurrent (LSTM) policies and invalid action masking:
+    :class:`~sb3_reinforce.reinforce_recurrent.RecurrentREINFORCE` with the masks of
+    :class:`~sb3_reinforce.reinforce_mask.MaskableREINFORCE`.
 
     The policy is sb3-contrib's ``RecurrentActorCriticPolicy`` with sb3-contrib's maskable distributions
     (:class:`~sb3_reinforce.reinforce_recurrent_mask.policies.MaskableRecurrentActorCriticPolicy`). The masks
     come from the env's ``action_masks()`` (read with ``get_action_masks`` at every step and stored with the
     batch), and the loss uses the log-probabilities of the masked distribution, evaluated over whole episodes
-    as :class:`~sb3_reinforce.RecurrentREINFORCE` does. It takes the parameters of
-    :class:`~sb3_reinforce.REINFORCE` except ``use_sde`` and ``sde_sample_freq`` (its action spaces are
+    as :class:`~sb3_reinforce.reinforce_recurrent.RecurrentREINFORCE` does. It takes the parameters of
+    :class:`~sb3_reinforce.reinforce.REINFORCE` except ``use_sde`` and ``sde_sample_freq`` (its action spaces are
     Discrete, MultiDiscrete and MultiBinary); ``learn`` takes ``use_masking`` and ``predict`` takes
-    ``action_masks``, as :class:`~sb3_reinforce.MaskableREINFORCE`'s do.
+    ``action_masks``, as :class:`~sb3_reinforce.reinforce_mask.MaskableREINFORCE`'s do.
     """
 
     policy_aliases: ClassVar[dict[str, type[BasePolicy]]] = {
@@ -81,7 +82,7 @@ class MaskableRecurrentREINFORCE(RecurrentREINFORCE, MaskableREINFORCE):
         progress_bar: bool = False,
     ) -> SelfMaskableRecurrentREINFORCE:
         """
-        As :meth:`MaskableREINFORCE.learn <sb3_reinforce.MaskableREINFORCE.learn>`.
+        As :meth:`MaskableREINFORCE.learn <sb3_reinforce.reinforce_mask.MaskableREINFORCE.learn>`.
         """
         return MaskableREINFORCE.learn(
             self,

@@ -47,7 +47,7 @@ def read_entry(conf_file: str | Path, env_id: str) -> dict[str, Any]:
     """
     One entry of a zoo conf file, as rl_zoo3 reads it: the strings it evaluates as Python (``normalize``,
     ``policy_kwargs``, ...) evaluated in its own namespace, and the schedules made callables
-    (:func:`preprocess_schedules`). The keys that are not the model's (``n_envs``, ``n_timesteps``, ``policy``,
+    (``preprocess_schedules``). The keys that are not the model's (``n_envs``, ``n_timesteps``, ``policy``,
     ``normalize``, ...) stay, for the caller to take out.
 
     :param conf_file: the conf file (e.g. ``default_conf_file("reinforce_lstm")``)
