@@ -340,13 +340,14 @@ class REINFORCE(OnPolicyAlgorithm):
         # constructor checks what it is given, then hold numpy scalars as Python numbers.
         self._check_sde(self.use_sde)
         # A memoryless algorithm takes no recurrent policy (RecurrentActorCriticPolicy is an ActorCriticPolicy).
-        recurrent = issubclass(self.policy_base, RecurrentActorCriticPolicy)
+        recurrent_given = issubclass(self.policy_class, RecurrentActorCriticPolicy)
         if not issubclass(self.policy_class, self.policy_base) or (
-            issubclass(self.policy_class, RecurrentActorCriticPolicy) and not recurrent
+            recurrent_given and not issubclass(self.policy_base, RecurrentActorCriticPolicy)
         ):
             raise ValueError(
-                f"policy: {type(self).__name__} needs a {self.policy_base.__name__} ({', '.join(self.policy_aliases)})"
-                f"{'' if recurrent else ', not a recurrent one'}; got {self.policy_class}"
+                f"policy: {type(self).__name__} needs a subclass of {self.policy_base.__name__} "
+                f"({', '.join(self.policy_aliases)}){', not a recurrent one' if recurrent_given else ''}; "
+                f"got {self.policy_class}"
             )
         if not isinstance(self.action_space, self.supported_action_spaces):
             raise ValueError(

@@ -23,7 +23,7 @@ BAD_HYPERPARAMETERS = [
     (
         dict(policy=RecurrentActorCriticPolicy),
         ValueError,
-        r"policy: \w+ needs a \w+ \(MlpPolicy, CnnPolicy, MultiInputPolicy\), not a recurrent one; got",
+        r"policy: \w+ needs a subclass of \w+ \(MlpPolicy, CnnPolicy, MultiInputPolicy\), not a recurrent one; got",
     ),
     (dict(env=3.0), TypeError, r"env must be a gymnasium.Env, a VecEnv, a registered env id or None; got 3.0"),
     (dict(env=None), ValueError, r"env: the policy is built for an env's spaces, so env=None needs _init_setup_model=False"),

@@ -179,7 +179,8 @@ def test_clear_errors():
         MaskableREINFORCE("MlpPolicy", ActionMasker(gym.make("Pendulum-v1"), lambda env: np.ones(1, dtype=bool)))
     with pytest.raises(ValueError, match=r"use_sde"):
         MaskableREINFORCE("MlpPolicy", InvalidActionEnvDiscrete(dim=3, n_invalid_actions=1), use_sde=True)
-    with pytest.raises(ValueError, match=r"policy: MaskableREINFORCE needs a MaskableActorCriticPolicy"):
+    message = r"policy: MaskableREINFORCE needs a subclass of MaskableActorCriticPolicy \(MlpPolicy, .*\); got"
+    with pytest.raises(ValueError, match=message):
         MaskableREINFORCE(ActorCriticPolicy, InvalidActionEnvDiscrete(dim=3, n_invalid_actions=1))
 
 

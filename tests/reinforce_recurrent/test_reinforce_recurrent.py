@@ -252,7 +252,9 @@ def test_several_envs_and_action_spaces(env_id, kwargs):
 
 
 def test_errors():
-    with pytest.raises(ValueError, match=r"policy: RecurrentREINFORCE needs a RecurrentActorCriticPolicy.*MlpLstmPolicy"):
+    with pytest.raises(
+        ValueError, match=r"policy: RecurrentREINFORCE needs a subclass of RecurrentActorCriticPolicy.*MlpLstmPolicy"
+    ):
         RecurrentREINFORCE(REINFORCE.policy_aliases["MlpPolicy"], "CartPole-v1")
     with pytest.raises(ValueError, match=r"policy: RecurrentREINFORCE has no policy named 'MlpPolicy'; its policies are"):
         RecurrentREINFORCE("MlpPolicy", "CartPole-v1")

@@ -116,7 +116,9 @@ def test_learn_without_masking():
 
 def test_errors():
     policy = RecurrentREINFORCE.policy_aliases["MlpLstmPolicy"]
-    with pytest.raises(ValueError, match=r"policy: MaskableRecurrentREINFORCE needs a MaskableRecurrentActorCriticPolicy"):
+    with pytest.raises(
+        ValueError, match=r"policy: MaskableRecurrentREINFORCE needs a subclass of MaskableRecurrentActorCriticPolicy"
+    ):
         MaskableRecurrentREINFORCE(policy, masked_cue_env())
     with pytest.raises(ValueError, match="use_sde"):
         MaskableRecurrentREINFORCE("MlpLstmPolicy", masked_cue_env(), use_sde=True)
