@@ -129,21 +129,32 @@ def as_python(value: Any) -> Any:
     return value.item() if isinstance(value, np.generic) else value
 
 
-def check_early_resets(env: VecEnv) -> None:
+def check_early_resets(env: VecEnv, inside_episode: bool) -> None:
     """
     :param env: the envs an algorithm of the package learns on
-    :raises ValueError: if there are several envs and one is wrapped in a ``Monitor`` that forbids resets
-        inside an episode: between batches the envs that are inside an episode no batch will use are reset
+    :param inside_episode: whether ``learn()`` goes on from a previous ``learn()`` that a callback stopped inside an
+        episode (``reset_num_timesteps=False``)
+    :raises ValueError: if an env that REINFORCE will reset inside an episode is wrapped in a ``Monitor`` that
+        forbids it: with several envs, every batch resets the envs that are inside an episode no batch will use;
+        with one, the first batch resets the episode a stopped ``learn()`` left unfinished
     """
-    if env.num_envs < 2:
+    if env.num_envs < 2 and not inside_episode:
         return
+    if env.num_envs < 2:
+        reason = (
+            "the previous learn() stopped inside an episode (a callback returned False), and REINFORCE's batches are "
+            "whole episodes: the next batch starts by resetting the env"
+        )
+    else:
+        reason = (
+            "with several envs, REINFORCE resets every env before a batch (an env can be inside an episode that began "
+            "under the previous policy)"
+        )
     for index in np.flatnonzero(env.env_is_wrapped(Monitor)):
         if not env.get_attr("allow_early_resets", indices=[int(index)])[0]:
             raise ValueError(
-                f"env: env {index} is wrapped in a Monitor with allow_early_resets=False; with several envs, "
-                "REINFORCE resets every env before a batch (an env can be inside an episode that began under "
-                "the previous policy), which that Monitor forbids. Create it with allow_early_resets=True "
-                "(make_vec_env's default)."
+                f"env: env {index} is wrapped in a Monitor with allow_early_resets=False; {reason}, which that Monitor "
+                "forbids. Create it with allow_early_resets=True (make_vec_env's default)."
             )
 
 

@@ -930,7 +930,9 @@ class REINFORCE(OnPolicyAlgorithm):
         check_bool("reset_num_timesteps", reset_num_timesteps)
         check_bool("progress_bar", progress_bar)
         if self.env is not None:
-            check_early_resets(self.env)
+            # (SB3 resets the envs itself at the start of learn() unless it goes on from the last observation)
+            goes_on = not reset_num_timesteps and self._last_obs is not None and self._last_episode_starts is not None
+            check_early_resets(self.env, inside_episode=goes_on and not np.all(self._last_episode_starts))
         return super().learn(
             total_timesteps=int(total_timesteps),
             callback=callback,

@@ -361,7 +361,7 @@ def test_endless_episodes_raise_a_clear_error():
     assert model._n_updates > 0
 
 
-def test_a_monitor_forbidding_early_resets_is_refused_with_several_envs():
+def test_a_monitor_forbidding_early_resets_is_refused_where_an_episode_would_be_reset():
     def make_env():
         return Monitor(gym.make("CartPole-v1"), allow_early_resets=False)
 
@@ -371,6 +371,14 @@ def test_a_monitor_forbidding_early_resets_is_refused_with_several_envs():
     assert model.num_timesteps == 0
     # one env is never reset inside an episode: its batches end with its episodes
     REINFORCE("MlpPolicy", DummyVecEnv([make_env]), n_steps=32).learn(500)
+    # unless a callback stopped learn() inside an episode, and learn() goes on from there
+    model = REINFORCE("MlpPolicy", DummyVecEnv([make_env]), n_steps=32)
+    model.learn(500, callback=lambda local_vars, global_vars: local_vars["n_steps"] < 7)
+    stopped_at = model.num_timesteps
+    assert not model._last_episode_starts.all()
+    with pytest.raises(ValueError, match=r"env: env 0 .*allow_early_resets=False; the previous learn\(\) stopped inside"):
+        model.learn(500, reset_num_timesteps=False)
+    assert model.num_timesteps == stopped_at
 
 
 class RewardFrom(gym.Wrapper):
