@@ -531,7 +531,14 @@ def main() -> None:
     parser.add_argument("--eval-freq", type=int, default=0, help="steps between evaluations (default: per environment)")
     parser.add_argument("--jobs", type=int, default=2, help="runs in parallel, one CPU thread each")
     parser.add_argument("--out", help="results folder (default: benchmark_results, or benchmark_results_quick)")
-    parser.add_argument("--quick", action="store_true", help="CartPole-v1, 2 seeds, 20k steps: under a minute")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help=(
+            "CartPole-v1, 2 seeds, 20k steps, evaluations every 5k (in place of --envs, --seeds, --steps and "
+            "--eval-freq): under a minute"
+        ),
+    )
     parser.add_argument("--report", action="store_true", help="only draw the figures and write the table")
     args = parser.parse_args()
     if args.quick:
