@@ -12,6 +12,7 @@ import torch as th
 from gymnasium import spaces
 from sb3_contrib.common.recurrent.policies import RecurrentActorCriticPolicy
 from sb3_contrib.common.utils import conjugate_gradient_solver
+from stable_baselines3.common.buffers import DictRolloutBuffer
 from stable_baselines3.common.callbacks import BaseCallback
 from stable_baselines3.common.on_policy_algorithm import OnPolicyAlgorithm
 from stable_baselines3.common.policies import ActorCriticPolicy, BasePolicy
@@ -327,18 +328,24 @@ class REINFORCE(OnPolicyAlgorithm):
             )
         return super()._get_policy_from_name(policy_name)
 
-    def _check_sde(self, use_sde: bool) -> None:
+    def _check_sde(self, use_sde: bool, action_space: spaces.Space | None = None) -> None:
         """
         :param use_sde: whether gSDE is asked for
-        :raises ValueError: if it is and the algorithm's action spaces are discrete only
+        :param action_space: the action space, ``None`` if not known yet
+        :raises ValueError: if it is and the algorithm's action spaces (or the action space given) are discrete
         """
         if use_sde and not self.supports_sde:
             raise ValueError(f"use_sde: {type(self).__name__} has discrete actions only, gSDE does not apply; got True")
+        if use_sde and action_space is not None and not isinstance(action_space, spaces.Box):
+            raise ValueError(
+                f"use_sde: gSDE is for continuous (Box) actions, and the action space is {type(action_space).__name__}; "
+                "got True"
+            )
 
     def _setup_model(self) -> None:
         # After load, check what was restored (custom_objects and keyword arguments included) as the
         # constructor checks what it is given, then hold numpy scalars as Python numbers.
-        self._check_sde(self.use_sde)
+        self._check_sde(self.use_sde, self.action_space)
         # A memoryless algorithm takes no recurrent policy (RecurrentActorCriticPolicy is an ActorCriticPolicy).
         recurrent_given = issubclass(self.policy_class, RecurrentActorCriticPolicy)
         if not issubclass(self.policy_class, self.policy_base) or (
@@ -363,14 +370,16 @@ class REINFORCE(OnPolicyAlgorithm):
         default = dict_ if isinstance(self.observation_space, spaces.Dict) else flat
         if self.rollout_buffer_class is None:
             self.rollout_buffer_class = default  # type: ignore[assignment]
-        elif not all(issubclass(self.rollout_buffer_class, base) for base in default.__bases__):
+        elif not all(issubclass(self.rollout_buffer_class, base) for base in default.__bases__) or (
+            issubclass(self.rollout_buffer_class, DictRolloutBuffer) and not issubclass(default, DictRolloutBuffer)
+        ):
             raise ValueError(
                 f"rollout_buffer_class: {type(self).__name__} stores its batches in a subclass of "
                 f"{' and '.join(base.__name__ for base in default.__bases__)} (as {default.__name__}, its default "
                 f"for these observations); got {self.rollout_buffer_class!r}"
             )
         policy_class = self.policy_class
-        if "use_sde" not in signature(policy_class).parameters:
+        if "use_sde" not in signature(self.policy_base).parameters:
             # SB3's setup passes use_sde (False here), which sb3-contrib's maskable policies do not take.
             def build_policy(*args: Any, use_sde: bool, **kwargs: Any) -> BasePolicy:
                 return policy_class(*args, **kwargs)
@@ -994,12 +1003,16 @@ def _target_kl_value(target_kl: Schedule, progress_remaining: float) -> float:
     :param target_kl: a schedule of the bound ``target_kl``
     :param progress_remaining: the progress remaining (1 to 0)
     :return: the bound at ``progress_remaining``
-    :raises ValueError: (``TypeError``) unless it is a number >= 0 (a bound that shrinks to 0 ends the run with
-        steps of length 0)
+    :raises ValueError: (``TypeError``) unless it is a number > 0 at the start (progress remaining 1) and >= 0
+        afterwards (a bound that shrinks to 0 ends the run with steps of length 0)
     """
     value = target_kl(progress_remaining)
-    check_number(f"target_kl (its schedule's value at progress remaining {progress_remaining:g})", value, low=0)
-    return float(value)
+    # (a number of numpy's or torch's, a 0-d tensor included, as float() takes it; a string is no number)
+    if hasattr(value, "__float__") and not isinstance(value, (bool, np.bool_)):
+        value = float(value)
+    name = f"target_kl (its schedule's value at progress remaining {progress_remaining:g})"
+    check_number(name, value, low=0, low_inclusive=progress_remaining < 1)
+    return value
 
 
 def check_hyperparameters(
@@ -1126,11 +1139,11 @@ def _warn_meaningless(
     """Warn about options that have no effect with the others given."""
     fitted = baseline == "value" and value_epochs > 0
     given = {"value_learning_rate": value_learning_rate is not None, "value_batch_size": value_batch_size != VALUE_BATCH_SIZE}
+    joint = "; with value_epochs=0 the value baseline is trained in the policy's step, at learning_rate"
     for name in [name for name, is_given in given.items() if is_given and not fitted]:
         warnings.warn(
             f"{name} has no effect: it sets the value fit, which runs only with baseline='value' and value_epochs > 0 "
-            f"(baseline={baseline!r}, value_epochs={value_epochs}); with value_epochs=0 the value baseline is trained "
-            "in the policy's step, at learning_rate",
+            f"(baseline={baseline!r}, value_epochs={value_epochs}){joint if baseline == 'value' else ''}",
             UserWarning,
         )
     if natural_gradient and max_grad_norm is not None and baseline != "value":

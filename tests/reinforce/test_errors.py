@@ -1,6 +1,7 @@
 import gymnasium as gym
 import numpy as np
 import pytest
+import torch as th
 from sb3_contrib.common.envs import InvalidActionEnvDiscrete
 from sb3_contrib.common.recurrent.policies import RecurrentActorCriticPolicy
 from stable_baselines3.common.buffers import RolloutBuffer
@@ -9,7 +10,7 @@ from stable_baselines3.common.env_util import make_vec_env
 from stable_baselines3.common.envs import IdentityEnvBox
 
 from sb3_reinforce import REINFORCE, MaskableRecurrentREINFORCE, MaskableREINFORCE
-from sb3_reinforce.common.buffers import EpisodicRolloutBuffer, SequentialRolloutBuffer
+from sb3_reinforce.common.buffers import EpisodicDictRolloutBuffer, EpisodicRolloutBuffer, SequentialRolloutBuffer
 
 # (keyword arguments, exception, message): every constructor parameter, wrong types and values out of range.
 BAD_HYPERPARAMETERS = [
@@ -61,7 +62,12 @@ BAD_HYPERPARAMETERS = [
     (
         dict(target_kl=lambda progress_remaining: -0.01),
         ValueError,
-        r"target_kl \(its schedule's value at progress remaining 1\) must be a number >= 0; got -0.01",
+        r"target_kl \(its schedule's value at progress remaining 1\) must be a number > 0; got -0.01",
+    ),
+    (
+        dict(target_kl=lambda progress_remaining: 0.0),
+        ValueError,
+        r"target_kl \(its schedule's value at progress remaining 1\) must be a number > 0; got 0.0",
     ),
     (dict(adapt_learning_rate=1), TypeError, r"adapt_learning_rate must be True or False; got 1"),
     (
@@ -153,6 +159,12 @@ def test_numpy_scalars_are_numbers(algo, tmp_path):
     loaded.learn(20)
 
 
+def test_use_sde_with_discrete_actions_is_refused_at_load(tmp_path):
+    REINFORCE("MlpPolicy", "CartPole-v1", n_steps=16).save(tmp_path / "model")
+    with pytest.raises(ValueError, match=r"use_sde: gSDE is for continuous \(Box\) actions, and the action space is Discrete"):
+        REINFORCE.load(tmp_path / "model", custom_objects={"use_sde": True})
+
+
 def test_masked_use_sde_is_refused(tmp_path):
     with pytest.raises(ValueError, match=r"use_sde: MaskableREINFORCE has discrete actions only"):
         MaskableREINFORCE(**arguments(MaskableREINFORCE, dict(use_sde=True)))
@@ -217,6 +229,13 @@ def test_a_target_kl_schedule_that_turns_negative_stops_learn_naming_it(natural_
     assert model.num_timesteps >= 1000
 
 
+def test_a_target_kl_schedule_may_return_numpy_or_torch_numbers():
+    for number in (np.float32, th.tensor):
+        model = REINFORCE("MlpPolicy", "CartPole-v1", n_steps=64, target_kl=lambda progress, number=number: number(0.01))
+        model.learn(300)
+        assert model.logger.name_to_value["train/target_kl"] == pytest.approx(0.01)
+
+
 def test_meaningless_combinations_warn():
     with pytest.warns(UserWarning, match=r"vf_coef=0.3 has no effect"):
         REINFORCE("MlpPolicy", "CartPole-v1", vf_coef=0.3, baseline="leave_one_out")
@@ -244,6 +263,11 @@ def test_a_buffer_class_without_the_masks_is_refused(algo):
     for buffer_class in (EpisodicRolloutBuffer, SequentialRolloutBuffer):
         with pytest.raises(ValueError, match=message):
             algo(**arguments(algo, dict(policy=policy, rollout_buffer_class=buffer_class)))
+
+
+def test_a_dict_buffer_for_flat_observations_is_refused():
+    with pytest.raises(ValueError, match=r"rollout_buffer_class: REINFORCE stores its batches in a subclass of .*; got"):
+        REINFORCE("MlpPolicy", "CartPole-v1", rollout_buffer_class=EpisodicDictRolloutBuffer)
 
 
 def test_good_buffer_class_is_accepted():

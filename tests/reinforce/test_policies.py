@@ -12,7 +12,7 @@ from gymnasium import spaces
 from stable_baselines3.common.env_util import make_vec_env
 from stable_baselines3.common.torch_layers import BaseFeaturesExtractor
 
-from sb3_reinforce import REINFORCE, MaskableREINFORCE
+from sb3_reinforce import REINFORCE, MaskableREINFORCE, RecurrentREINFORCE
 
 ACTION_SPACES = {
     "Discrete": spaces.Discrete(3),
@@ -134,3 +134,20 @@ def test_policy_options(tmp_path, algo, obs, action, policy_kwargs, kwargs):
     np.testing.assert_array_equal(loaded.predict(observations, deterministic=True, **extra)[0], actions)
     assert loaded.policy_kwargs == model.policy_kwargs
     loaded.learn(12, reset_num_timesteps=False)
+
+
+def keyword_policy(base: type) -> type:
+    """A policy class written as SB3's custom-policy guide shows: its own arguments, the others passed on."""
+
+    class KeywordPolicy(base):  # type: ignore[misc, valid-type]
+        def __init__(self, observation_space, action_space, lr_schedule, *args, **kwargs):
+            super().__init__(observation_space, action_space, lr_schedule, *args, **kwargs)
+
+    return KeywordPolicy
+
+
+@pytest.mark.parametrize("algo", [REINFORCE, RecurrentREINFORCE])
+def test_a_policy_class_that_passes_its_keyword_arguments_on_takes_gsde(algo):
+    model = algo(keyword_policy(algo.policy_base), "Pendulum-v1", n_steps=64, use_sde=True, seed=0)
+    assert model.policy.use_sde
+    model.learn(400)
