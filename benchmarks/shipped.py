@@ -24,19 +24,20 @@ BENCHMARK = "docs/benchmark"
 # 200k and Acrobot-v1's 200k, the budgets of the first comparison; Acrobot-v1's runs are those of the package
 # as it is, whose evaluations first differ from the first comparison's at 30k to 180k steps; LunarLander-v3's
 # those of the package as it is, 10 seeds, where the 5 of lunarlander-lin/ were made with the value baseline's
-# rollouts sampled through the policy's forward; Pendulum-v1's those of the package as it is, in rerun/).
+# rollouts sampled through the policy's forward; Pendulum-v1's, Hopper-v5's, Walker2d-v5's,
+# InvertedDoublePendulum-v5's and Reacher-v5's those of the package as it is, in rerun/).
 SOURCES = {
     "CartPole-v1": f"{BENCHMARK}/curves.csv:label=reinforce",
     "Acrobot-v1": f"{BENCHMARK}/acrobot-variants/curves.csv:label=entry (rerun)",
     "LunarLander-v3": f"{BENCHMARK}/wall-clock/curves.csv:label=reinforce",
     "Pendulum-v1": f"{BENCHMARK}/rerun/curves.csv:label=reinforce",
     "InvertedPendulum-v5": f"{BENCHMARK}/curves.csv:label=reinforce",
-    "Hopper-v5": f"{BENCHMARK}/hopper-natural/curves.csv:label=reinforce",
+    "Hopper-v5": f"{BENCHMARK}/rerun/curves.csv:label=reinforce",
     "HalfCheetah-v5": f"{BENCHMARK}/halfcheetah-bound/curves.csv:label=reinforce",
-    "Walker2d-v5": f"{BENCHMARK}/natural-gradient/curves.csv:label=reinforce",
+    "Walker2d-v5": f"{BENCHMARK}/rerun/curves.csv:label=reinforce",
     "Swimmer-v5": f"{BENCHMARK}/mujoco-1m/curves.csv:label=reinforce",
-    "InvertedDoublePendulum-v5": f"{BENCHMARK}/natural-gradient/curves.csv:label=reinforce",
-    "Reacher-v5": f"{BENCHMARK}/natural-gradient/curves.csv:label=reinforce",
+    "InvertedDoublePendulum-v5": f"{BENCHMARK}/rerun/curves.csv:label=reinforce",
+    "Reacher-v5": f"{BENCHMARK}/rerun/curves.csv:label=reinforce",
     "Ant-v5": f"{BENCHMARK}/mujoco-variants/curves.csv:label=target_kl lin_0.01",
     "Humanoid-v5": f"{BENCHMARK}/ant-humanoid/curves.csv:label=reinforce",
 }
