@@ -1,9 +1,8 @@
-"""The actor's shortcuts: sampling the actions of a rollout step, and their log-probabilities in training."""
+"""Sampling the actions of a rollout step, and which policy classes the actor's shortcuts are for."""
 
 import torch as th
 from stable_baselines3.common.distributions import CategoricalDistribution, DiagGaussianDistribution
 from stable_baselines3.common.policies import ActorCriticPolicy, BasePolicy
-from stable_baselines3.common.type_aliases import PyTorchObs
 
 
 def sample_actions(policy: ActorCriticPolicy, obs: th.Tensor) -> th.Tensor:
@@ -34,27 +33,6 @@ def sample_actions(policy: ActorCriticPolicy, obs: th.Tensor) -> th.Tensor:
         # Gumbel-max: argmax_i (logit_i + Gumbel noise_i) ~ softmax(logits), and -log(E) is Gumbel for E ~ Exp(1).
         return th.argmax(output - th.log(th.empty_like(output).exponential_()), dim=-1)
     return output + th.exp(policy.log_std) * th.randn_like(output)
-
-
-def evaluate_actor(policy: ActorCriticPolicy, obs: PyTorchObs, actions: th.Tensor) -> tuple[th.Tensor, th.Tensor | None]:
-    """
-    Log-probabilities and entropies of actions under the policy's distribution, as its ``evaluate_actions``
-    computes them (what SB3's algorithms train with), without the critic's pass when it can.
-
-    The distribution comes from ``get_distribution``, unless the policy's class changes how its actor is
-    computed (:func:`overrides_actor`): then from its ``evaluate_actions``, so that the policy trained is the
-    policy that sampled the actions (through its ``forward``).
-
-    :param policy: the policy
-    :param obs: the observations, as tensors (batch first)
-    :param actions: the actions, as the distribution takes them
-    :return: ``log pi(a|s)`` and the entropies (``None`` without analytical form)
-    """
-    if overrides_actor(policy):
-        _, log_prob, entropy = policy.evaluate_actions(obs, actions)
-        return log_prob, entropy
-    distribution = policy.get_distribution(obs)
-    return distribution.log_prob(actions), distribution.entropy()
 
 
 def overrides_actor(policy: BasePolicy, base: type[BasePolicy] = ActorCriticPolicy) -> bool:

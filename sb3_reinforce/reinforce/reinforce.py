@@ -38,7 +38,7 @@ from sb3_reinforce.common.checks import (
     check_number,
     check_type,
 )
-from sb3_reinforce.common.sampling import evaluate_actor, sample_actions
+from sb3_reinforce.common.sampling import overrides_actor, sample_actions
 from sb3_reinforce.common.weights import BASELINES
 from sb3_reinforce.reinforce.policies import CnnPolicy, MlpPolicy, MultiInputPolicy
 
@@ -502,11 +502,13 @@ class REINFORCE(OnPolicyAlgorithm):
         actions = data.actions
         if isinstance(self.action_space, spaces.Discrete):
             actions = actions.long().flatten()
-        if self._value_in_loss:
+        # A policy class that changes how its actor is computed is trained through its own evaluate_actions, as it
+        # samples through its own forward; the others without the critic's pass unless the value is in the loss.
+        if self._value_in_loss or overrides_actor(self.policy, self.policy_base):
             values, log_prob, entropy = self.policy.evaluate_actions(data.observations, actions)
-            return log_prob, entropy, values.flatten()
-        log_prob, entropy = evaluate_actor(self.policy, data.observations, actions)
-        return log_prob, entropy, None
+            return log_prob, entropy, values.flatten() if self._value_in_loss else None
+        distribution = self.policy.get_distribution(data.observations)
+        return distribution.log_prob(actions), distribution.entropy(), None
 
     def collect_rollouts(
         self,

@@ -1,3 +1,5 @@
+from types import SimpleNamespace
+
 import gymnasium as gym
 import numpy as np
 import pytest
@@ -8,7 +10,7 @@ from stable_baselines3.common.policies import ActorCriticPolicy, BasePolicy
 from stable_baselines3.common.torch_layers import BaseFeaturesExtractor
 
 from sb3_reinforce import REINFORCE, MaskableRecurrentREINFORCE, MaskableREINFORCE, RecurrentREINFORCE
-from sb3_reinforce.common.sampling import evaluate_actor, sample_actions
+from sb3_reinforce.common.sampling import sample_actions
 
 N_SAMPLES = 200_000
 
@@ -119,14 +121,17 @@ def test_a_policy_that_overrides_its_features_is_trained_through_them():
 
 
 @pytest.mark.parametrize("env", ["CartPole-v1", "Pendulum-v1", IdentityEnvMultiDiscrete(dim=3)])
-def test_evaluate_actor_is_the_policys_evaluate_actions(env):
+def test_training_without_the_critic_is_the_policys_evaluate_actions(env):
     env = gym.make(env) if isinstance(env, str) else env
-    policy = policy_for(env)
+    model = REINFORCE("MlpPolicy", env, seed=0, policy_kwargs=dict(net_arch=[8]))
+    policy = model.policy
     obs = policy.obs_to_tensor(np.stack([env.observation_space.sample() for _ in range(5)]))[0]
     with th.no_grad():
         actions = policy(obs)[0]
         _, log_prob, entropy = policy.evaluate_actions(obs, actions)
-        th.testing.assert_close(evaluate_actor(policy, obs, actions), (log_prob, entropy))
+        log_prob_trained, entropy_trained, values = model._evaluate_actions(SimpleNamespace(observations=obs, actions=actions))
+        th.testing.assert_close((log_prob_trained, entropy_trained), (log_prob, entropy))
+        assert values is None
 
 
 def counting_features(base: type[BasePolicy]) -> type[BasePolicy]:
