@@ -104,7 +104,8 @@ class REINFORCE(OnPolicyAlgorithm):
         ``"value"`` (the policy's value head, fitted to the Monte-Carlo returns)
     :param exact_discounted_gradient: With ``reward_to_go``, weight step t by ``gamma^t G_t``: the exact
         gradient of the discounted objective. (``R(tau)`` needs no such factor: it is exact already.)
-    :param ent_coef: Entropy coefficient for the loss calculation
+    :param ent_coef: Entropy coefficient for the loss calculation, or a schedule (a function of the progress
+        remaining, 1 to 0, as ``learning_rate``'s), e.g. for a bonus that explores early and fades as training goes
     :param vf_coef: Value function coefficient for the loss calculation (value baseline with
         ``value_epochs=0`` only; 0.5 when not given)
     :param max_grad_norm: The maximum value for the gradient clipping, ``None`` for no clipping
@@ -203,7 +204,7 @@ class REINFORCE(OnPolicyAlgorithm):
         reward_to_go: bool = True,
         baseline: str | None = "leave_one_out",
         exact_discounted_gradient: bool = False,
-        ent_coef: float = 0.0,
+        ent_coef: float | Schedule = 0.0,
         vf_coef: float | None = None,
         max_grad_norm: float | None = None,
         normalize_advantage: bool = True,
@@ -666,6 +667,7 @@ class REINFORCE(OnPolicyAlgorithm):
         if not self.natural_gradient:  # (whose step is target_kl's)
             self.logger.record("train/learning_rate", learning_rate)
         target_kl = self._current_target_kl()
+        ent_coef = self._current_ent_coef()
 
         batch = self.rollout_buffer.batch_weights
         assert batch is not None, "the batch has no weights: collect_rollouts() computes them"
@@ -677,7 +679,7 @@ class REINFORCE(OnPolicyAlgorithm):
         policy_loss = -(data.advantages * log_prob).sum() / (self.n_steps * self.n_envs)
         # Approximate the entropy by -log pi when it has no analytical form
         entropy_loss = -th.mean(-log_prob) if entropy is None else -th.mean(entropy)
-        loss = policy_loss + self.ent_coef * entropy_loss
+        loss = policy_loss + ent_coef * entropy_loss
         if values is not None:
             value_loss = F.mse_loss(data.returns, values)
             loss = loss + self.vf_coef * value_loss
@@ -704,6 +706,8 @@ class REINFORCE(OnPolicyAlgorithm):
         self.logger.record("train/n_updates", self._n_updates, exclude="tensorboard")
         self.logger.record("train/policy_loss", policy_loss.item())
         self.logger.record("train/entropy_loss", entropy_loss.item())
+        if callable(self.ent_coef):
+            self.logger.record("train/ent_coef", ent_coef)
         self.logger.record("train/grad_norm", grad_norm.item())
         self.logger.record("train/n_episodes", batch.n_episodes)
         self.logger.record("train/batch_steps", self.rollout_buffer.buffer_size)
@@ -728,8 +732,16 @@ class REINFORCE(OnPolicyAlgorithm):
         :return: the bound ``target_kl`` at the current progress (its schedule's value), ``None`` without one
         """
         if callable(self.target_kl):
-            return _target_kl_value(self.target_kl, self._current_progress_remaining)
+            return _schedule_value("target_kl", self.target_kl, self._current_progress_remaining, positive_at_start=True)
         return self.target_kl
+
+    def _current_ent_coef(self) -> float:
+        """
+        :return: the entropy coefficient ``ent_coef`` at the current progress (its schedule's value)
+        """
+        if callable(self.ent_coef):
+            return _schedule_value("ent_coef", self.ent_coef, self._current_progress_remaining, positive_at_start=False)
+        return self.ent_coef
 
     def _natural_step(self, data: RolloutBufferSamples, loss: th.Tensor, log_prob: th.Tensor, target_kl: float) -> th.Tensor:
         """
@@ -1000,21 +1012,41 @@ def _flat(tensors: tuple[th.Tensor, ...]) -> th.Tensor:
     return th.cat([tensor.flatten() for tensor in tensors])
 
 
-def _target_kl_value(target_kl: Schedule, progress_remaining: float) -> float:
+def _schedule_value(name: str, schedule: Schedule, progress_remaining: float, positive_at_start: bool) -> float:
     """
-    :param target_kl: a schedule of the bound ``target_kl``
+    :param name: the hyperparameter the schedule gives (``target_kl``, ``ent_coef``)
+    :param schedule: its schedule
     :param progress_remaining: the progress remaining (1 to 0)
-    :return: the bound at ``progress_remaining``
-    :raises ValueError: (``TypeError``) unless it is a number > 0 at the start (progress remaining 1) and >= 0
-        afterwards (a bound that shrinks to 0 ends the run with steps of length 0)
+    :param positive_at_start: whether the value must be > 0 at the start, progress remaining 1 (a bound on the
+        step, which may shrink to 0 and so end the run with steps of length 0)
+    :return: the schedule's value at ``progress_remaining``
+    :raises ValueError: (``TypeError``) unless it is a number >= 0 (> 0 at the start with ``positive_at_start``)
     """
-    value = target_kl(progress_remaining)
+    value = schedule(progress_remaining)
     # (a number of numpy's or torch's, a 0-d tensor included, as float() takes it; a string is no number)
     if hasattr(value, "__float__") and not isinstance(value, (bool, np.bool_)):
         value = float(value)
-    name = f"target_kl (its schedule's value at progress remaining {progress_remaining:g})"
-    check_number(name, value, low=0, low_inclusive=progress_remaining < 1)
+    description = f"{name} (its schedule's value at progress remaining {progress_remaining:g})"
+    check_number(description, value, low=0, low_inclusive=not (positive_at_start and progress_remaining == 1))
     return value
+
+
+def _check_number_or_schedule(name: str, value: Any, positive: bool, allow_none: bool = False) -> None:
+    """
+    :param name: the hyperparameter's name
+    :param value: its value: a number, or a schedule (a callable of the progress remaining, 1 to 0), whose
+        value at the start is checked
+    :param positive: whether it must be > 0 (at the start, for a schedule), not only >= 0
+    :param allow_none: whether ``None`` is accepted
+    :raises ValueError: (``TypeError``) naming the parameter, what it got and what it accepts
+    """
+    if callable(value):
+        _schedule_value(name, value, 1.0, positive_at_start=positive)
+        return
+    try:
+        check_number(name, value, low=0, low_inclusive=not positive, allow_none=allow_none)
+    except (TypeError, ValueError) as error:
+        raise type(error)(f"{error}; or a schedule: a callable of the progress remaining (1 to 0)") from None
 
 
 def check_hyperparameters(
@@ -1051,31 +1083,21 @@ def check_hyperparameters(
     a ``TypeError`` for a value of the wrong type, a ``ValueError`` for one out of range, each naming
     the parameter, what it got and what it accepts. The parameters are the constructor's.
     """
-    if not callable(learning_rate):
-        try:
-            check_number("learning_rate", learning_rate, low=0)
-        except (TypeError, ValueError) as error:
-            raise type(error)(f"{error}; or a schedule: a callable of the progress remaining (1 to 0)") from None
+    _check_number_or_schedule("learning_rate", learning_rate, positive=False)
     check_int("n_steps", n_steps, low=1)
     check_number("gamma", gamma, low=0, high=1)
     check_bool("reward_to_go", reward_to_go)
     if baseline not in BASELINES:
         raise ValueError(f"baseline must be one of {', '.join(map(repr, BASELINES))}; got {baseline!r}")
     check_bool("exact_discounted_gradient", exact_discounted_gradient)
-    check_number("ent_coef", ent_coef, low=0)
+    _check_number_or_schedule("ent_coef", ent_coef, positive=False)
     check_number("vf_coef", vf_coef, low=0, allow_none=True)
     check_number("max_grad_norm", max_grad_norm, low=0, low_inclusive=False, allow_none=True)
     check_bool("normalize_advantage", normalize_advantage)
     check_bool("use_sde", use_sde)
     check_int("sde_sample_freq", sde_sample_freq, low=1, also=(-1,))
     check_int("max_episode_length", max_episode_length, low=1)
-    if callable(target_kl):
-        _target_kl_value(target_kl, 1.0)
-    else:
-        try:
-            check_number("target_kl", target_kl, low=0, low_inclusive=False, allow_none=True)
-        except (TypeError, ValueError) as error:
-            raise type(error)(f"{error}; or a schedule: a callable of the progress remaining (1 to 0)") from None
+    _check_number_or_schedule("target_kl", target_kl, positive=True, allow_none=True)
     check_bool("adapt_learning_rate", adapt_learning_rate)
     if adapt_learning_rate and target_kl is None:
         raise ValueError(

@@ -13,7 +13,7 @@ from rl_zoo3.utils import linear_schedule
 NET_ARCHS = ("tiny", "small", "medium")
 LSTM_HIDDEN_SIZES = (16, 32, 64, 128, 256)
 # REINFORCE's hyperparameters that take schedules besides learning_rate (which rl_zoo3 converts itself)
-SCHEDULED_HYPERPARAMS = ("target_kl", "value_learning_rate")
+SCHEDULED_HYPERPARAMS = ("target_kl", "value_learning_rate", "ent_coef")
 # rl_zoo3's own conversion of learning_rate, clip_range, ... (before register() extends it)
 _zoo_preprocess_schedules = ExperimentManager._preprocess_schedules
 # The entries' values that rl_zoo3 evaluates as Python when they are strings
@@ -23,7 +23,7 @@ EVALUATED_HYPERPARAMS = ("normalize", "policy_kwargs", "monitor_kwargs")
 def preprocess_schedules(hyperparams: dict[str, Any]) -> dict[str, Any]:
     """
     rl_zoo3's conversion of the schedules of a conf file (``learning_rate: lin_0.003``, ...), extended to
-    REINFORCE's ``target_kl`` and ``value_learning_rate``: ``"lin_<x>"`` decays linearly from ``x`` to 0 over
+    REINFORCE's ``target_kl``, ``value_learning_rate`` and ``ent_coef``: ``"lin_<x>"`` decays linearly from ``x`` to 0 over
     the training; numbers stay numbers.
 
     :param hyperparams: the hyperparameters of an entry (with ``-params`` applied)

@@ -37,7 +37,7 @@ def register() -> None:
     """
     Make ``reinforce``, ``reinforce_mask``, ``reinforce_lstm`` and ``reinforce_lstm_mask`` rl_zoo3 algorithms,
     with REINFORCE's Optuna samplers (the recurrent ones also sample the LSTM's size), and let a conf file
-    give ``target_kl`` and ``value_learning_rate`` as rl_zoo3's ``lin_<initial value>`` schedules, as it gives
+    give ``target_kl``, ``value_learning_rate`` and ``ent_coef`` as rl_zoo3's ``lin_<initial value>`` schedules, as it gives
     ``learning_rate``.
     """
     ZOO_ALGOS.update(ALGOS)

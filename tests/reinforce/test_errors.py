@@ -47,6 +47,11 @@ BAD_HYPERPARAMETERS = [
     (dict(ent_coef="0.01"), TypeError, r"ent_coef must be a number >= 0; got '0.01'"),
     (dict(ent_coef=None), TypeError, r"ent_coef must be a number >= 0; got None"),
     (dict(ent_coef=float("inf")), ValueError, r"ent_coef must be a number >= 0; got inf"),
+    (
+        dict(ent_coef=lambda progress_remaining: -0.01),
+        ValueError,
+        r"ent_coef \(its schedule's value at progress remaining 1\) must be a number >= 0; got -0.01",
+    ),
     (dict(vf_coef=-1, baseline="value"), ValueError, r"vf_coef must be a number >= 0 or None; got -1"),
     (dict(vf_coef="x", baseline="value"), TypeError, r"vf_coef must be a number >= 0 or None; got 'x'"),
     (dict(max_grad_norm=0.0), ValueError, r"max_grad_norm must be a number > 0 or None; got 0.0"),
@@ -213,17 +218,18 @@ def test_unsupported_action_space():
         MaskableREINFORCE("MlpPolicy", IdentityEnvBox())
 
 
-@pytest.mark.parametrize("natural_gradient", [False, True])
-def test_a_target_kl_schedule_that_turns_negative_stops_learn_naming_it(natural_gradient):
-    """A negative bound would undo every update (or, natural, take the square root of a negative number)."""
-    model = REINFORCE(
-        "MlpPolicy",
-        "CartPole-v1",
-        n_steps=64,
-        target_kl=lambda progress_remaining: 0.01 if progress_remaining > 0.5 else -0.01,
-        natural_gradient=natural_gradient,
-    )
-    message = r"target_kl \(its schedule's value at progress remaining 0.\d+\) must be a number >= 0; got -0.01"
+@pytest.mark.parametrize(
+    "name, kwargs",
+    [("target_kl", {}), ("target_kl", dict(natural_gradient=True)), ("ent_coef", {})],
+)
+def test_a_schedule_that_turns_negative_stops_learn_naming_it(name, kwargs):
+    """
+    A negative bound would undo every update (or, natural, take the square root of a negative number), a
+    negative entropy coefficient would pull the policy toward determinism.
+    """
+    schedule = lambda progress_remaining: 0.01 if progress_remaining > 0.5 else -0.01  # noqa: E731
+    model = REINFORCE("MlpPolicy", "CartPole-v1", n_steps=64, **{name: schedule}, **kwargs)
+    message = rf"{name} \(its schedule's value at progress remaining 0.\d+\) must be a number >= 0; got -0.01"
     with pytest.raises(ValueError, match=message):
         model.learn(2000)
     assert model.num_timesteps >= 1000

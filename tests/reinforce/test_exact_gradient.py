@@ -7,6 +7,8 @@ batch is played); divided by ``c_k``, the samples' mean must match the exact exp
 standard errors.
 """
 
+import copy
+
 import numpy as np
 import pytest
 import torch as th
@@ -172,3 +174,33 @@ def test_fitted_value_baseline_stays_unbiased():
     values = state_values(log_prob_table(model), GAMMA)
     # within the noise of the last few batches' returns (each step fits batches of two or three episodes)
     np.testing.assert_allclose(fitted, values, atol=0.3)
+
+
+@pytest.mark.parametrize("ent_coef, progress_remaining", [(0.1, 1.0), (lambda progress: 0.4 * progress, 0.25)])
+def test_entropy_bonus_adds_its_coefficient_times_the_gradient_of_the_batch_mean_entropy(ent_coef, progress_remaining):
+    """
+    The entropy bonus is no part of ``grad J``: it adds ``ent_coef`` (a schedule's value at the current progress)
+    times the gradient of the mean entropy of the policy at the batch's states, computed here from the table of
+    the policy's probabilities, to the gradient of ``-loss``.
+    """
+    model = make_model()
+    _, callback = model._setup_learn(total_timesteps=10**9, callback=None)
+    assert model.collect_rollouts(model.env, callback, model.rollout_buffer, model.n_steps)
+    batch = copy.deepcopy(model.rollout_buffer)
+    model._current_progress_remaining = progress_remaining
+
+    def gradient(coefficient) -> th.Tensor:
+        model.rollout_buffer, model.ent_coef = copy.deepcopy(batch), coefficient
+        model.train()
+        return -th.cat([p.grad.flatten() for p in policy_parameters(model)])
+
+    without = gradient(0.0)
+    with_bonus = gradient(ent_coef)
+    assert model.logger.name_to_value.get("train/ent_coef", 0.1) == pytest.approx(0.1)
+
+    states = next(batch.get(batch_size=None)).observations.argmax(dim=1)
+    table = log_prob_table(model)
+    mean_entropy = -(table.exp() * table).sum(dim=1)[states].mean()
+    bonus = th.cat([g.flatten() for g in th.autograd.grad(mean_entropy, policy_parameters(model))])
+    assert th.count_nonzero(bonus) > 0
+    th.testing.assert_close(with_bonus - without, 0.1 * bonus)

@@ -27,12 +27,14 @@ FITTED_VALUE = dict(baseline="value", value_epochs=3, value_learning_rate=0.01, 
 NATURAL_GRADIENT = dict(natural_gradient=True, target_kl=0.01, baseline="value", value_epochs=2)
 
 
-def test_save_load_keeps_a_target_kl_schedule(tmp_path):
+@pytest.mark.parametrize("name, kwargs", [("target_kl", dict(natural_gradient=True)), ("ent_coef", {})])
+def test_save_load_keeps_a_schedule(tmp_path, name, kwargs):
     schedule = LinearSchedule(start=0.02, end=0.0, end_fraction=1.0)
-    model = REINFORCE("MlpPolicy", "CartPole-v1", n_steps=64, target_kl=schedule, natural_gradient=True, seed=0)
+    model = REINFORCE("MlpPolicy", "CartPole-v1", n_steps=64, **{name: schedule}, **kwargs, seed=0)
     model.learn(200).save(tmp_path / "model")
     loaded = REINFORCE.load(tmp_path / "model")
-    assert [loaded.target_kl(progress) for progress in (1.0, 0.5, 0.0)] == [schedule(1.0), schedule(0.5), 0.0]
+    restored = getattr(loaded, name)
+    assert [restored(progress) for progress in (1.0, 0.5, 0.0)] == [schedule(1.0), schedule(0.5), 0.0]
     loaded.set_env(model.get_env())
     loaded.learn(200, reset_num_timesteps=False)
 

@@ -53,13 +53,14 @@ def test_user_conf_file_and_params_take_precedence(tmp_path):
     assert model.lr_schedule(1.0) == 0.002 and model.gamma == 0.9  # the user's file replaces the shipped one
 
 
-def test_conf_file_schedules_of_target_kl_and_value_learning_rate(tmp_path):
+def test_conf_file_schedules_of_target_kl_value_learning_rate_and_ent_coef(tmp_path):
     entry = dict(policy="MlpPolicy", n_timesteps=300, n_steps=64, baseline="value", value_epochs=2)
-    entry |= dict(target_kl="lin_0.02", value_learning_rate="lin_0.004", natural_gradient=True)
+    entry |= dict(target_kl="lin_0.02", value_learning_rate="lin_0.004", natural_gradient=True, ent_coef="lin_0.01")
     conf = tmp_path / "mine.yml"
     conf.write_text(yaml.safe_dump({"CartPole-v1": entry}))
     model = REINFORCE.load(train(tmp_path / "logs", "--algo", "reinforce", "--conf-file", str(conf)) / "CartPole-v1.zip")
     assert model.target_kl(0.5) == pytest.approx(0.01) and model.value_learning_rate(0.5) == pytest.approx(0.002)
+    assert model.ent_coef(0.5) == pytest.approx(0.005)
 
     conf.write_text(yaml.safe_dump({"CartPole-v1": entry | dict(target_kl="exp_0.02")}))
     with pytest.raises(
