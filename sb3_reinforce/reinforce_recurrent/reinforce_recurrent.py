@@ -1,3 +1,4 @@
+import warnings
 from collections.abc import Callable
 from typing import Any, ClassVar, TypeVar
 
@@ -72,17 +73,29 @@ class RecurrentREINFORCE(REINFORCE):
         # A critic LSTM only where a critic is used (sb3-contrib's policies build one by default); a loaded model
         # keeps the critic it was saved with, whatever baseline custom_objects give it. The policy_kwargs stay
         # (and are saved) as given.
-        for key in ("shared_lstm", "enable_critic_lstm"):
+        for key in ("shared_lstm", "enable_critic_lstm", "share_features_extractor"):
             if key in self.policy_kwargs:
                 check_bool(f"policy_kwargs['{key}']", self.policy_kwargs[key])
-        if self.policy_kwargs.get("shared_lstm") and self.policy_kwargs.get("enable_critic_lstm"):
-            raise ValueError(
-                "policy_kwargs: shared_lstm=True gives the critic the actor's LSTM and enable_critic_lstm=True its "
-                "own; give one of them (neither: a critic without LSTM)"
-            )
+        shared = self.policy_kwargs.get("shared_lstm", False)
         if self._critic_lstm is None:
-            default = self.baseline == "value" and not self.policy_kwargs.get("shared_lstm", False)
-            self._critic_lstm = bool(self.policy_kwargs.get("enable_critic_lstm", default))
+            if shared and self.baseline != "value":
+                warnings.warn(
+                    "policy_kwargs['shared_lstm']=True has no effect: it gives the critic the actor's LSTM, and a "
+                    f"critic runs only with baseline='value' (baseline={self.baseline!r})",
+                    UserWarning,
+                )
+            self._critic_lstm = bool(self.policy_kwargs.get("enable_critic_lstm", self.baseline == "value" and not shared))
+        if shared and self._critic_lstm:
+            own = "enable_critic_lstm=True" if self.policy_kwargs.get("enable_critic_lstm") else "this saved model"
+            raise ValueError(
+                f"policy_kwargs: shared_lstm=True gives the critic the actor's LSTM and {own} its own; give one of "
+                "them (neither: a critic without LSTM)"
+            )
+        if shared and not self.policy_kwargs.get("share_features_extractor", True):
+            raise ValueError(
+                "policy_kwargs: shared_lstm=True gives the critic the actor's LSTM, which needs the actor's features "
+                "extractor too; got share_features_extractor=False"
+            )
         given = self.policy_kwargs
         self.policy_kwargs = {**given, "enable_critic_lstm": self._critic_lstm}
         try:

@@ -3,6 +3,8 @@ import numpy as np
 import pytest
 import rl_zoo3.import_envs  # noqa: F401  (registers CartPoleNoVel-v1)
 import torch as th
+from sb3_contrib.common.envs import InvalidActionEnvDiscrete
+from sb3_contrib.common.recurrent.policies import RecurrentActorCriticPolicy
 from sb3_contrib.common.recurrent.type_aliases import RNNStates
 from stable_baselines3.common.callbacks import EvalCallback, StopTrainingOnRewardThreshold
 from stable_baselines3.common.env_util import make_vec_env
@@ -10,7 +12,7 @@ from stable_baselines3.common.envs import FakeImageEnv, SimpleMultiObsEnv
 from stable_baselines3.common.evaluation import evaluate_policy
 from stable_baselines3.common.vec_env import DummyVecEnv, VecNormalize
 
-from sb3_reinforce import REINFORCE, RecurrentREINFORCE
+from sb3_reinforce import REINFORCE, MaskableRecurrentREINFORCE, RecurrentREINFORCE
 from sb3_reinforce.common.buffers import EpisodicRolloutBuffer
 from sb3_reinforce.zoo import default_conf_file, read_entry
 from tests.cue_recall import CueRecall
@@ -266,8 +268,26 @@ def test_errors():
         RecurrentREINFORCE("MlpLstmPolicy", "CartPole-v1", baseline="critic")
     with pytest.raises(TypeError, match=r"policy_kwargs\['enable_critic_lstm'\] must be True or False; got 'no'"):
         RecurrentREINFORCE("MlpLstmPolicy", "CartPole-v1", policy_kwargs=dict(enable_critic_lstm="no"))
-    with pytest.raises(ValueError, match=r"policy_kwargs: shared_lstm=True gives the critic the actor's LSTM"):
+    with pytest.raises(
+        ValueError, match=r"policy_kwargs: shared_lstm=True gives the critic the actor's LSTM and enable_critic_lstm=True"
+    ):
         RecurrentREINFORCE("MlpLstmPolicy", "CartPole-v1", policy_kwargs=dict(shared_lstm=True, enable_critic_lstm=True))
+    with pytest.raises(ValueError, match=r"shared_lstm=True .* needs the actor's features extractor .*share_features_ex"):
+        kwargs = dict(shared_lstm=True, share_features_extractor=False)
+        RecurrentREINFORCE("MlpLstmPolicy", "CartPole-v1", baseline="value", policy_kwargs=kwargs)
+    with pytest.warns(UserWarning, match=r"policy_kwargs\['shared_lstm'\]=True has no effect: .*baseline='leave_one_out'"):
+        RecurrentREINFORCE("MlpLstmPolicy", "CartPole-v1", policy_kwargs=dict(shared_lstm=True))
+    with pytest.raises(
+        ValueError,
+        match=r"policy: MaskableRecurrentREINFORCE needs a subclass of MaskableRecurrentActorCriticPolicy .*\); got",
+    ):
+        MaskableRecurrentREINFORCE(RecurrentActorCriticPolicy, InvalidActionEnvDiscrete(dim=4, n_invalid_actions=1))
+
+
+def test_load_refuses_a_shared_lstm_for_a_critic_saved_with_its_own(tmp_path):
+    RecurrentREINFORCE("MlpLstmPolicy", "CartPole-v1", baseline="value", policy_kwargs=SMALL).save(tmp_path / "model")
+    with pytest.raises(ValueError, match=r"shared_lstm=True gives the critic the actor's LSTM and this saved model its own"):
+        RecurrentREINFORCE.load(tmp_path / "model", custom_objects=dict(policy_kwargs=SMALL | dict(shared_lstm=True)))
 
 
 def test_rollout_states_follow_the_envs():
