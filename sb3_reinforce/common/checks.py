@@ -15,6 +15,7 @@ import numpy as np
 from stable_baselines3.common.callbacks import BaseCallback
 from stable_baselines3.common.monitor import Monitor
 from stable_baselines3.common.vec_env import VecEnv
+from torch import nn
 
 
 def _is_bool(value: Any) -> bool:
@@ -102,6 +103,36 @@ def check_type(name: str, value: Any, types: type | tuple[type, ...], accepted: 
     """
     if not (isinstance(value, types) or (value is None and allow_none)):
         raise TypeError(f"{name} must be {accepted}{' or None' if allow_none else ''}; got {value!r}")
+
+
+def check_network(policy_kwargs: dict[str, Any]) -> None:
+    """
+    Check the network that ``policy_kwargs`` describe, where torch's own errors would name neither the parameter
+    nor what it takes.
+
+    :param policy_kwargs: the policy's keyword arguments
+    :raises TypeError: for a ``net_arch`` that is no list of layer sizes (nor a dict of them for ``pi`` and ``vf``),
+        or an ``activation_fn`` that is no ``torch.nn.Module`` class
+    :raises ValueError: for a layer size below 1
+    """
+    net_arch = policy_kwargs.get("net_arch")  # (None: the policy's default)
+    # (SB3 still takes its format before 1.8, a dict inside a list)
+    if isinstance(net_arch, list) and len(net_arch) == 1 and isinstance(net_arch[0], dict):
+        net_arch = net_arch[0]
+    for sizes in [] if net_arch is None else net_arch.values() if isinstance(net_arch, dict) else [net_arch]:
+        if not (isinstance(sizes, (list, tuple)) and all(_is_int(size) for size in sizes)):
+            raise TypeError(
+                "policy_kwargs['net_arch'] must be a list of layer sizes (e.g. [64, 64]) or a dict of them for the "
+                f"actor and the critic (e.g. dict(pi=[64, 64], vf=[64, 64])); got {policy_kwargs['net_arch']!r}"
+            )
+        for size in sizes:
+            check_int("policy_kwargs['net_arch'] layer size", size, low=1)
+    activation_fn = policy_kwargs.get("activation_fn", nn.Tanh)
+    if not (isinstance(activation_fn, type) and issubclass(activation_fn, nn.Module)):
+        raise TypeError(
+            "policy_kwargs['activation_fn'] must be a torch.nn.Module class (e.g. torch.nn.ReLU, not torch.nn.ReLU()); "
+            f"got {activation_fn!r}"
+        )
 
 
 def check_callback(value: Any) -> None:

@@ -1,3 +1,4 @@
+import io
 import os
 import threading
 import warnings
@@ -18,7 +19,7 @@ from stable_baselines3.common.on_policy_algorithm import OnPolicyAlgorithm
 from stable_baselines3.common.policies import ActorCriticPolicy, BasePolicy
 from stable_baselines3.common.save_util import load_from_zip_file
 from stable_baselines3.common.type_aliases import GymEnv, MaybeCallback, PyTorchObs, RolloutBufferSamples, Schedule
-from stable_baselines3.common.utils import FloatSchedule, explained_variance, obs_as_tensor, update_learning_rate
+from stable_baselines3.common.utils import explained_variance, obs_as_tensor, update_learning_rate
 from stable_baselines3.common.vec_env import VecEnv
 from torch.autograd import forward_ad
 from torch.nn import functional as F
@@ -35,6 +36,7 @@ from sb3_reinforce.common.checks import (
     check_callback,
     check_early_resets,
     check_int,
+    check_network,
     check_number,
     check_type,
 )
@@ -267,6 +269,7 @@ class REINFORCE(OnPolicyAlgorithm):
             seed=seed,
             device=device,
         )
+        self._check_sde(use_sde, sde_sample_freq)
         _warn_meaningless(
             baseline,
             reward_to_go,
@@ -277,9 +280,9 @@ class REINFORCE(OnPolicyAlgorithm):
             value_batch_size,
             natural_gradient,
             max_grad_norm,
+            use_sde,
+            sde_sample_freq,
         )
-        # (before SB3's own check of gSDE, whose message names neither the parameter nor the algorithm)
-        self._check_sde(use_sde)
         super().__init__(
             policy,
             env,
@@ -290,7 +293,9 @@ class REINFORCE(OnPolicyAlgorithm):
             ent_coef=ent_coef,
             vf_coef=0.5 if vf_coef is None else vf_coef,
             max_grad_norm=max_grad_norm,  # type: ignore[arg-type]
-            use_sde=use_sde,
+            # (_setup_model checks gSDE against the action space: SB3's own check names neither the parameter nor
+            # the algorithm)
+            use_sde=False,
             sde_sample_freq=sde_sample_freq,
             rollout_buffer_class=rollout_buffer_class,  # type: ignore[arg-type]
             rollout_buffer_kwargs=rollout_buffer_kwargs,
@@ -302,6 +307,7 @@ class REINFORCE(OnPolicyAlgorithm):
             seed=seed,
             _init_setup_model=False,
         )
+        self.use_sde = use_sde
         self.reward_to_go = reward_to_go
         self.baseline = baseline
         self.exact_discounted_gradient = exact_discounted_gradient
@@ -329,14 +335,19 @@ class REINFORCE(OnPolicyAlgorithm):
             )
         return super()._get_policy_from_name(policy_name)
 
-    def _check_sde(self, use_sde: bool, action_space: spaces.Space | None = None) -> None:
+    def _check_sde(self, use_sde: bool, sde_sample_freq: int, action_space: spaces.Space | None = None) -> None:
         """
         :param use_sde: whether gSDE is asked for
+        :param sde_sample_freq: how often gSDE's noise is sampled (``-1``: once per rollout)
         :param action_space: the action space, ``None`` if not known yet
-        :raises ValueError: if it is and the algorithm's action spaces (or the action space given) are discrete
+        :raises ValueError: if gSDE is asked for (or its sampling frequency given) and the algorithm's action
+            spaces (or the action space given) are discrete
         """
-        if use_sde and not self.supports_sde:
-            raise ValueError(f"use_sde: {type(self).__name__} has discrete actions only, gSDE does not apply; got True")
+        for name, value, default in (("use_sde", use_sde, False), ("sde_sample_freq", sde_sample_freq, -1)):
+            if value != default and not self.supports_sde:
+                raise ValueError(
+                    f"{name}: {type(self).__name__} has discrete actions only, gSDE does not apply; got {value!r}"
+                )
         if use_sde and action_space is not None and not isinstance(action_space, spaces.Box):
             raise ValueError(
                 f"use_sde: gSDE is for continuous (Box) actions, and the action space is {type(action_space).__name__}; "
@@ -346,23 +357,18 @@ class REINFORCE(OnPolicyAlgorithm):
     def _setup_model(self) -> None:
         # After load, check what was restored (custom_objects and keyword arguments included) as the
         # constructor checks what it is given, then hold numpy scalars as Python numbers.
-        self._check_sde(self.use_sde, self.action_space)
+        self._check_sde(self.use_sde, self.sde_sample_freq, self.action_space)
         # A memoryless algorithm takes no recurrent policy (RecurrentActorCriticPolicy is an ActorCriticPolicy).
-        recurrent_given = issubclass(self.policy_class, RecurrentActorCriticPolicy)
-        if not issubclass(self.policy_class, self.policy_base) or (
-            recurrent_given and not issubclass(self.policy_base, RecurrentActorCriticPolicy)
-        ):
+        recurrent_refused = issubclass(self.policy_class, RecurrentActorCriticPolicy) and not issubclass(
+            self.policy_base, RecurrentActorCriticPolicy
+        )
+        if not issubclass(self.policy_class, self.policy_base) or recurrent_refused:
             raise ValueError(
                 f"policy: {type(self).__name__} needs a subclass of {self.policy_base.__name__} "
-                f"({', '.join(self.policy_aliases)}){', not a recurrent one' if recurrent_given else ''}; "
+                f"({', '.join(self.policy_aliases)}){', not a recurrent one' if recurrent_refused else ''}; "
                 f"got {self.policy_class}"
             )
-        if not isinstance(self.action_space, self.supported_action_spaces):
-            raise ValueError(
-                f"env: {type(self).__name__} supports the action spaces "
-                f"{', '.join(space.__name__ for space in self.supported_action_spaces)}, "
-                f"got {type(self.action_space).__name__}"
-            )
+        self._check_action_space()
         attributes = {name: _ATTRIBUTES.get(name, name) for name in signature(check_hyperparameters).parameters}
         check_hyperparameters(**{name: getattr(self, attribute) for name, attribute in attributes.items()})
         for attribute in attributes.values():
@@ -392,11 +398,30 @@ class REINFORCE(OnPolicyAlgorithm):
             self.policy_class = policy_class
         self.value_optimizer: th.optim.Optimizer | None = None
         if self.baseline == "value" and self.value_epochs > 0:
-            self.value_lr_schedule = FloatSchedule(
-                self.learning_rate if self.value_learning_rate is None else self.value_learning_rate
-            )
             self.value_optimizer = self.policy.optimizer_class(
-                self._value_parameters(), lr=self.value_lr_schedule(1), **self.policy.optimizer_kwargs
+                self._value_parameters(), lr=self._value_learning_rate(), **self.policy.optimizer_kwargs
+            )
+
+    def _check_action_space(self) -> None:
+        """
+        :raises ValueError: unless the action space is one the algorithm's policies act in: of a supported
+            type, with discrete actions numbered from 0 (as SB3's policies number them) in one dimension
+        """
+        space, name = self.action_space, type(self).__name__
+        if not isinstance(space, self.supported_action_spaces):
+            raise ValueError(
+                f"env: {name} supports the action spaces "
+                f"{', '.join(space.__name__ for space in self.supported_action_spaces)}, got {type(space).__name__}"
+            )
+        if isinstance(space, (spaces.Discrete, spaces.MultiDiscrete)) and np.any(space.start != 0):
+            raise ValueError(
+                f"env: {name}'s policies number discrete actions from 0, as SB3's do; got {space}, whose actions start "
+                f"at {space.start}: shift them with a gymnasium ActionWrapper"
+            )
+        if isinstance(space, (spaces.MultiDiscrete, spaces.MultiBinary)) and len(space.shape) != 1:
+            raise ValueError(
+                f"env: {name} takes {type(space).__name__} actions of one dimension, as SB3's policies do; got {space} "
+                f"of shape {space.shape}: flatten it with a gymnasium ActionWrapper"
             )
 
     def _value_parameters(self) -> list[th.nn.Parameter]:
@@ -409,6 +434,49 @@ class REINFORCE(OnPolicyAlgorithm):
         if not self.policy.share_features_extractor:
             modules.append(self.policy.vf_features_extractor)
         return [parameter for module in modules for parameter in module.parameters()]
+
+    def set_env(self, env: GymEnv, force_reset: bool = True) -> None:
+        """
+        As SB3's ``set_env``. The next batch's number of episodes is set as the first batch's is (the episode
+        lengths of the env before say nothing of this one's).
+
+        :param env: The environment for learning a policy
+        :param force_reset: Force call to ``reset()`` before training to avoid unexpected behavior.
+        """
+        super().set_env(env, force_reset)
+        self._mean_episode_length = None
+
+    @classmethod
+    def load(  # type: ignore[override]
+        cls: type[SelfREINFORCE],
+        path: str | os.PathLike | io.BufferedIOBase,
+        env: GymEnv | None = None,
+        device: th.device | str = "auto",
+        custom_objects: dict[str, Any] | None = None,
+        print_system_info: bool = False,
+        force_reset: bool = True,
+        **kwargs: Any,
+    ) -> SelfREINFORCE:
+        """
+        As SB3's ``load``; ``stats_window_size`` may be given in ``custom_objects`` or as a keyword. With an env,
+        the first batch's number of episodes is set as a new model's is (see ``set_env``).
+
+        :param path: path to the file (or a file-like) where the agent is saved
+        :param env: the new environment to run the loaded model on (may be None to only predict)
+        :param device: Device on which the code should run.
+        :param custom_objects: Dictionary of objects to replace upon loading (see SB3's ``load``)
+        :param print_system_info: Whether to print the system info of the saved model and the current one
+        :param force_reset: Force call to ``reset()`` before training to avoid unexpected behavior.
+        :param kwargs: extra arguments to change the model when loading
+        :return: the loaded model
+        """
+        # (SB3 saves it as _stats_window_size, the name custom_objects and the model's attributes take)
+        custom_objects = {_ATTRIBUTES.get(key, key): value for key, value in (custom_objects or {}).items()}
+        kwargs = {_ATTRIBUTES.get(key, key): value for key, value in kwargs.items()}
+        model = super().load(path, env, device, custom_objects, print_system_info, force_reset, **kwargs)
+        if env is not None:
+            model._mean_episode_length = None
+        return model
 
     def _get_torch_save_params(self) -> tuple[list[str], list[str]]:
         state_dicts, variables = super()._get_torch_save_params()
@@ -662,12 +730,12 @@ class REINFORCE(OnPolicyAlgorithm):
         Update the policy with one gradient step on the collected batch of episodes.
         """
         self.policy.set_training_mode(True)
-        learning_rate = self.lr_schedule(self._current_progress_remaining) * self.lr_factor
+        learning_rate = self._scheduled("learning_rate") * (self.lr_factor if self.adapt_learning_rate else 1.0)
         update_learning_rate(self.policy.optimizer, learning_rate)
         if not self.natural_gradient:  # (whose step is target_kl's)
             self.logger.record("train/learning_rate", learning_rate)
-        target_kl = self._current_target_kl()
-        ent_coef = self._current_ent_coef()
+        target_kl = self._scheduled("target_kl", positive_at_start=True)
+        ent_coef = self._scheduled("ent_coef")
 
         batch = self.rollout_buffer.batch_weights
         assert batch is not None, "the batch has no weights: collect_rollouts() computes them"
@@ -727,21 +795,17 @@ class REINFORCE(OnPolicyAlgorithm):
         if hasattr(self.policy, "log_std"):
             self.logger.record("train/std", th.exp(self.policy.log_std).mean().item())
 
-    def _current_target_kl(self) -> float | None:
+    def _scheduled(self, name: str, positive_at_start: bool = False) -> Any:
         """
-        :return: the bound ``target_kl`` at the current progress (its schedule's value), ``None`` without one
+        :param name: a hyperparameter that may be a schedule (``learning_rate``, ``target_kl``, ...)
+        :param positive_at_start: whether a schedule's value must be > 0 at the start (see ``_schedule_value``)
+        :return: its value at the current progress: a schedule's value, checked as the constructor checks a
+            number, or the number (or ``None``) it is
         """
-        if callable(self.target_kl):
-            return _schedule_value("target_kl", self.target_kl, self._current_progress_remaining, positive_at_start=True)
-        return self.target_kl
-
-    def _current_ent_coef(self) -> float:
-        """
-        :return: the entropy coefficient ``ent_coef`` at the current progress (its schedule's value)
-        """
-        if callable(self.ent_coef):
-            return _schedule_value("ent_coef", self.ent_coef, self._current_progress_remaining, positive_at_start=False)
-        return self.ent_coef
+        value = getattr(self, name)
+        if callable(value):
+            return _schedule_value(name, value, self._current_progress_remaining, positive_at_start)
+        return value
 
     def _natural_step(self, data: RolloutBufferSamples, loss: th.Tensor, log_prob: th.Tensor, target_kl: float) -> th.Tensor:
         """
@@ -804,6 +868,13 @@ class REINFORCE(OnPolicyAlgorithm):
                     parameter.add_(delta.view_as(parameter))
         return norm
 
+    def _value_learning_rate(self) -> float:
+        """
+        :return: the value fit's learning rate at the current progress (``learning_rate``'s without
+            ``value_learning_rate``)
+        """
+        return self._scheduled("learning_rate" if self.value_learning_rate is None else "value_learning_rate")
+
     def _fit_value(self, data: RolloutBufferSamples) -> th.Tensor:
         """
         Regress the value function on the batch's Monte-Carlo returns, after the policy step: ``value_epochs``
@@ -813,7 +884,7 @@ class REINFORCE(OnPolicyAlgorithm):
         :return: the mean squared error of the last minibatch, before its step
         """
         assert self.value_optimizer is not None
-        learning_rate = self.value_lr_schedule(self._current_progress_remaining)
+        learning_rate = self._value_learning_rate()
         update_learning_rate(self.value_optimizer, learning_rate)
         self.logger.record("train/value_learning_rate", learning_rate)
         parameters = self.value_optimizer.param_groups[0]["params"]
@@ -1022,6 +1093,15 @@ def _schedule_value(name: str, schedule: Schedule, progress_remaining: float, po
     :return: the schedule's value at ``progress_remaining``
     :raises ValueError: (``TypeError``) unless it is a number >= 0 (> 0 at the start with ``positive_at_start``)
     """
+    try:
+        signature(schedule).bind(progress_remaining)
+    except TypeError:
+        raise TypeError(
+            f"{name} must be a number or a schedule, a callable of the progress remaining (1 to 0); got {schedule!r}, "
+            "which does not take one argument"
+        ) from None
+    except ValueError:  # (a callable without a signature to read)
+        pass
     value = schedule(progress_remaining)
     # (a number of numpy's or torch's, a 0-d tensor included, as float() takes it; a string is no number)
     if hasattr(value, "__float__") and not isinstance(value, (bool, np.bool_)):
@@ -1121,11 +1201,7 @@ def check_hyperparameters(
             "natural_gradient=True steps the policy only, and value_epochs=0 trains the value function in the "
             "policy's step: with baseline='value', give value_epochs > 0 (e.g. 10) so that it is fitted on its own"
         )
-    if not (value_learning_rate is None or callable(value_learning_rate)):
-        try:
-            check_number("value_learning_rate", value_learning_rate, low=0)
-        except (TypeError, ValueError) as error:
-            raise type(error)(f"{error}; or a schedule, or None for learning_rate's") from None
+    _check_number_or_schedule("value_learning_rate", value_learning_rate, positive=False, allow_none=True)
     check_int("value_batch_size", value_batch_size, low=1, allow_none=True)
     if rollout_buffer_class is not None and not (
         isinstance(rollout_buffer_class, type) and issubclass(rollout_buffer_class, EpisodicBufferMixin)
@@ -1138,6 +1214,7 @@ def check_hyperparameters(
     check_int("stats_window_size", stats_window_size, low=1)
     check_type("tensorboard_log", tensorboard_log, (str, os.PathLike), "a folder path", allow_none=True)
     check_type("policy_kwargs", policy_kwargs, dict, "a dict", allow_none=True)
+    check_network(policy_kwargs or {})
     check_int("verbose", verbose, low=0, high=2)
     check_int("seed", seed, low=0, high=2**32 - 1, allow_none=True)
     if isinstance(device, str) and device == "auto":
@@ -1159,8 +1236,14 @@ def _warn_meaningless(
     value_batch_size: int | None,
     natural_gradient: bool,
     max_grad_norm: float | None,
+    use_sde: bool,
+    sde_sample_freq: int,
 ) -> None:
     """Warn about options that have no effect with the others given."""
+    if sde_sample_freq != -1 and not use_sde:
+        warnings.warn(
+            f"sde_sample_freq={sde_sample_freq} has no effect: it sets gSDE's noise, and use_sde is False", UserWarning
+        )
     fitted = baseline == "value" and value_epochs > 0
     given = {"value_learning_rate": value_learning_rate is not None, "value_batch_size": value_batch_size != VALUE_BATCH_SIZE}
     joint = "; with value_epochs=0 the value baseline is trained in the policy's step, at learning_rate"

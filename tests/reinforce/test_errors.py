@@ -98,8 +98,35 @@ BAD_HYPERPARAMETERS = [
     ),
     (dict(value_epochs=-1, baseline="value"), ValueError, r"value_epochs must be an integer >= 0; got -1"),
     (dict(value_epochs=None, baseline="value"), TypeError, r"value_epochs must be an integer >= 0; got None"),
-    (dict(value_learning_rate=-1.0), ValueError, r"value_learning_rate must be a number >= 0; got -1.0; or a schedule"),
-    (dict(value_learning_rate="x"), TypeError, r"value_learning_rate must be a number >= 0; got 'x'"),
+    (
+        dict(value_learning_rate=-1.0),
+        ValueError,
+        r"value_learning_rate must be a number >= 0 or None; got -1.0; or a schedule",
+    ),
+    (dict(value_learning_rate="x"), TypeError, r"value_learning_rate must be a number >= 0 or None; got 'x'"),
+    (
+        dict(learning_rate=lambda progress_remaining: -1),
+        ValueError,
+        r"learning_rate \(its schedule's value at progress remaining 1\) must be a number >= 0; got -1",
+    ),
+    (
+        dict(learning_rate=lambda progress_remaining: "x"),
+        TypeError,
+        r"learning_rate \(its schedule's value at progress remaining 1\) must be a number >= 0; got 'x'",
+    ),
+    (
+        dict(target_kl=lambda: 0.01),
+        TypeError,
+        r"target_kl must be a number or a schedule, a callable of the progress remaining \(1 to 0\); got <function",
+    ),
+    (dict(policy_kwargs=dict(net_arch="big")), TypeError, r"policy_kwargs\['net_arch'\] must be a list of layer sizes"),
+    (dict(policy_kwargs=dict(net_arch=dict(pi=64))), TypeError, r"policy_kwargs\['net_arch'\] must be a list of layer"),
+    (dict(policy_kwargs=dict(net_arch=[64, 0])), ValueError, r"policy_kwargs\['net_arch'\] layer size must be an integer"),
+    (
+        dict(policy_kwargs=dict(activation_fn=th.nn.ReLU())),
+        TypeError,
+        r"policy_kwargs\[.activation_fn.\] must be a torch.nn.Module class \(e.g. torch.nn.ReLU, not .*; got ReLU",
+    ),
     (dict(value_batch_size=0), ValueError, r"value_batch_size must be an integer >= 1 or None; got 0"),
     (
         dict(rollout_buffer_class=RolloutBuffer),
@@ -164,15 +191,21 @@ def test_numpy_scalars_are_numbers(algo, tmp_path):
     loaded.learn(20)
 
 
-def test_use_sde_with_discrete_actions_is_refused_at_load(tmp_path):
+def test_use_sde_with_discrete_actions_is_refused_at_construction_and_load(tmp_path):
+    message = r"use_sde: gSDE is for continuous \(Box\) actions, and the action space is Discrete; got True"
+    # (an env given by its id: its action space is known once SB3 has made it)
+    with pytest.raises(ValueError, match=message):
+        REINFORCE("MlpPolicy", "CartPole-v1", use_sde=True)
     REINFORCE("MlpPolicy", "CartPole-v1", n_steps=16).save(tmp_path / "model")
-    with pytest.raises(ValueError, match=r"use_sde: gSDE is for continuous \(Box\) actions, and the action space is Discrete"):
+    with pytest.raises(ValueError, match=message):
         REINFORCE.load(tmp_path / "model", custom_objects={"use_sde": True})
 
 
 def test_masked_use_sde_is_refused(tmp_path):
     with pytest.raises(ValueError, match=r"use_sde: MaskableREINFORCE has discrete actions only"):
         MaskableREINFORCE(**arguments(MaskableREINFORCE, dict(use_sde=True)))
+    with pytest.raises(ValueError, match=r"sde_sample_freq: MaskableREINFORCE has discrete actions only, .*; got 8"):
+        MaskableREINFORCE(**arguments(MaskableREINFORCE, dict(sde_sample_freq=8)))
     # and when load restores it
     MaskableREINFORCE(**arguments(MaskableREINFORCE, dict(n_steps=16))).save(tmp_path / "model")
     with pytest.raises(ValueError, match=r"use_sde: MaskableREINFORCE has discrete actions only"):
@@ -209,11 +242,27 @@ class TupleActionEnv(gym.Env):
         return self.observation_space.sample(), 0.0, True, False, {}
 
 
+class ActionSpaceEnv(gym.Env):
+    observation_space = gym.spaces.Box(-1, 1, (2,))
+
+    def __init__(self, action_space: gym.spaces.Space):
+        self.action_space = action_space
+
+
 def test_unsupported_action_space():
     with pytest.raises(
         ValueError, match=r"env: REINFORCE supports the action spaces Box, Discrete, MultiDiscrete, MultiBinary, got Tuple"
     ):
         REINFORCE("MlpPolicy", TupleActionEnv())
+    # SB3's policies number discrete actions from 0, in one dimension
+    for space, message in [
+        (gym.spaces.Discrete(3, start=1), r"number discrete actions from 0, as SB3's do; got Discrete\(3, start=1\)"),
+        (gym.spaces.MultiDiscrete([3, 2], start=[0, 1]), r"number discrete actions from 0, .*start at \[0 1\]"),
+        (gym.spaces.MultiDiscrete([[2, 3], [4, 5]]), r"takes MultiDiscrete actions of one dimension, .*of shape \(2, 2\)"),
+        (gym.spaces.MultiBinary((2, 3)), r"takes MultiBinary actions of one dimension, .*of shape \(2, 3\)"),
+    ]:
+        with pytest.raises(ValueError, match=rf"(?s)env: REINFORCE'?s? .*{message}"):
+            REINFORCE("MlpPolicy", ActionSpaceEnv(space))
     with pytest.raises(ValueError, match=r"env: MaskableREINFORCE supports the action spaces Discrete, .*got Box"):
         MaskableREINFORCE("MlpPolicy", IdentityEnvBox())
 
@@ -253,6 +302,8 @@ def test_meaningless_combinations_warn():
         REINFORCE("MlpPolicy", "CartPole-v1", value_epochs=3)
     with pytest.warns(UserWarning, match=r"exact_discounted_gradient=True has no effect with reward_to_go=False"):
         REINFORCE("MlpPolicy", "CartPole-v1", reward_to_go=False, exact_discounted_gradient=True)
+    with pytest.warns(UserWarning, match=r"sde_sample_freq=4 has no effect: it sets gSDE's noise, and use_sde is False"):
+        REINFORCE("MlpPolicy", "Pendulum-v1", sde_sample_freq=4)
     with pytest.warns(UserWarning, match=r"max_grad_norm=0.5 has no effect: with natural_gradient=True"):
         REINFORCE("MlpPolicy", "CartPole-v1", max_grad_norm=0.5, target_kl=0.01, natural_gradient=True)
     for name, value in [("value_learning_rate", 1e-3), ("value_batch_size", 128)]:

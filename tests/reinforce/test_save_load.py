@@ -1,3 +1,4 @@
+import gymnasium as gym
 import numpy as np
 import pytest
 from stable_baselines3.common.env_util import make_vec_env
@@ -115,3 +116,62 @@ def test_set_parameters_across_value_fits(tmp_path):
     for name, parameter in fitted.policy.state_dict().items():
         np.testing.assert_array_equal(plain.policy.state_dict()[name].numpy(), parameter.numpy())
     plain.learn(200)
+
+
+class FixedLength(gym.Env):
+    """Episodes of ``length`` steps."""
+
+    observation_space = gym.spaces.Box(-1, 1, (2,))
+    action_space = gym.spaces.Discrete(2)
+
+    def __init__(self, length: int):
+        self.length = length
+
+    def reset(self, *, seed=None, options=None):
+        super().reset(seed=seed)
+        self.t = 0
+        return np.zeros(2, dtype=np.float32), {}
+
+    def step(self, action):
+        self.t += 1
+        return np.zeros(2, dtype=np.float32), float(action), self.t >= self.length, False, {}
+
+
+def test_a_new_env_sizes_its_first_batch_as_a_new_model_does(tmp_path):
+    """
+    The number of episodes of a batch is set from the last batch's mean episode length: not from another
+    env's, whose 5-step episodes would make a batch of 200 episodes of 500 steps.
+    """
+    model = REINFORCE("MlpPolicy", make_vec_env(FixedLength, env_kwargs=dict(length=5)), seed=0).learn(2000)
+    model.save(tmp_path / "model")
+    model.set_env(make_vec_env(FixedLength, env_kwargs=dict(length=500)))
+    model.learn(1000)
+    assert model.num_timesteps == 1000  # two episodes, as a new model's first batch
+    loaded = REINFORCE.load(tmp_path / "model", env=make_vec_env(FixedLength, env_kwargs=dict(length=500)))
+    loaded.learn(1000)
+    assert loaded.num_timesteps == 1000
+    # without a new env, a loaded model goes on as it would have
+    assert REINFORCE.load(tmp_path / "model")._mean_episode_length == pytest.approx(5.0)
+
+
+def test_the_learning_rate_factor_applies_only_with_adapt_learning_rate(tmp_path):
+    model = REINFORCE("MlpPolicy", "CartPole-v1", n_steps=32, learning_rate=1e-3, target_kl=0.5, adapt_learning_rate=True)
+    model.lr_factor = 30.0
+    model.save(tmp_path / "model")
+    loaded = REINFORCE.load(tmp_path / "model", custom_objects=dict(adapt_learning_rate=False, learning_rate=1e-4))
+    loaded.set_env(make_vec_env("CartPole-v1"))
+    loaded.learn(100)
+    assert loaded.policy.optimizer.param_groups[0]["lr"] == pytest.approx(1e-4)
+
+
+def test_load_takes_stats_window_size_as_the_constructor_names_it(tmp_path):
+    REINFORCE("MlpPolicy", "CartPole-v1", n_steps=32).save(tmp_path / "model")
+    for loaded in (
+        REINFORCE.load(tmp_path / "model", custom_objects=dict(stats_window_size=5)),
+        REINFORCE.load(tmp_path / "model", stats_window_size=5),
+    ):
+        loaded.set_env(make_vec_env("CartPole-v1"))
+        loaded.learn(100)
+        assert loaded.ep_info_buffer.maxlen == 5
+    with pytest.raises(ValueError, match=r"stats_window_size must be an integer >= 1; got 0"):
+        REINFORCE.load(tmp_path / "model", custom_objects=dict(stats_window_size=0))
