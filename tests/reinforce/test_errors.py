@@ -269,12 +269,18 @@ def test_unsupported_action_space():
 
 @pytest.mark.parametrize(
     "name, kwargs",
-    [("target_kl", {}), ("target_kl", dict(natural_gradient=True)), ("ent_coef", {})],
+    [
+        ("target_kl", {}),
+        ("target_kl", dict(natural_gradient=True)),
+        ("ent_coef", {}),
+        ("learning_rate", {}),
+        ("value_learning_rate", dict(baseline="value", value_epochs=1)),
+    ],
 )
 def test_a_schedule_that_turns_negative_stops_learn_naming_it(name, kwargs):
     """
     A negative bound would undo every update (or, natural, take the square root of a negative number), a
-    negative entropy coefficient would pull the policy toward determinism.
+    negative entropy coefficient would pull the policy toward determinism, a negative learning rate climb the loss.
     """
     schedule = lambda progress_remaining: 0.01 if progress_remaining > 0.5 else -0.01  # noqa: E731
     model = REINFORCE("MlpPolicy", "CartPole-v1", n_steps=64, **{name: schedule}, **kwargs)
