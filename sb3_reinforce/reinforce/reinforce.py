@@ -473,6 +473,9 @@ class REINFORCE(OnPolicyAlgorithm):
         # (SB3 saves it as _stats_window_size, the name custom_objects and the model's attributes take)
         custom_objects = {_ATTRIBUTES.get(key, key): value for key, value in (custom_objects or {}).items()}
         kwargs = {_ATTRIBUTES.get(key, key): value for key, value in kwargs.items()}
+        for given in (custom_objects, kwargs):
+            if "policy_kwargs" in given:  # (SB3's load reads them before the model can check them)
+                check_type("policy_kwargs", given["policy_kwargs"], dict, "a dict")
         model = super().load(path, env, device, custom_objects, print_system_info, force_reset, **kwargs)
         if env is not None:
             model._mean_episode_length = None

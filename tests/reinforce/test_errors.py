@@ -220,6 +220,7 @@ def test_masked_use_sde_is_refused(tmp_path):
         ({"normalize_advantage": "no"}, TypeError, r"normalize_advantage must be True or False; got 'no'"),
         ({"learning_rate": -0.1}, ValueError, r"learning_rate must be a number >= 0; got -0.1"),
         ({"n_steps": 0}, ValueError, r"n_steps must be an integer >= 1; got 0"),
+        ({"policy_kwargs": "x"}, TypeError, r"policy_kwargs must be a dict; got 'x'"),
     ],
 )
 def test_load_checks_what_it_restores(tmp_path, custom_objects, exception, message):
