@@ -112,7 +112,7 @@ def check_network(policy_kwargs: dict[str, Any]) -> None:
 
     :param policy_kwargs: the policy's keyword arguments
     :raises TypeError: for a ``net_arch`` that is no list of layer sizes (nor a dict of them for ``pi`` and ``vf``),
-        or an ``activation_fn`` that is no ``torch.nn.Module`` class
+        or an ``activation_fn`` that makes no module (a module itself, as ``torch.nn.ReLU()``, or no callable)
     :raises ValueError: for a layer size below 1
     """
     net_arch = policy_kwargs.get("net_arch")  # (None: the policy's default)
@@ -127,11 +127,12 @@ def check_network(policy_kwargs: dict[str, Any]) -> None:
             )
         for size in sizes:
             check_int("policy_kwargs['net_arch'] layer size", size, low=1)
+    # (SB3 calls it for each layer: a module class, or any callable that makes a module)
     activation_fn = policy_kwargs.get("activation_fn", nn.Tanh)
-    if not (isinstance(activation_fn, type) and issubclass(activation_fn, nn.Module)):
+    if isinstance(activation_fn, nn.Module) or not callable(activation_fn):
         raise TypeError(
-            "policy_kwargs['activation_fn'] must be a torch.nn.Module class (e.g. torch.nn.ReLU, not torch.nn.ReLU()); "
-            f"got {activation_fn!r}"
+            "policy_kwargs['activation_fn'] must be a torch.nn.Module class or a callable that makes a module (e.g. "
+            f"torch.nn.ReLU, not torch.nn.ReLU()); got {activation_fn!r}"
         )
 
 

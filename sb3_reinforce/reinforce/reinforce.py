@@ -321,8 +321,10 @@ class REINFORCE(OnPolicyAlgorithm):
         self.value_epochs = value_epochs
         self.value_learning_rate = value_learning_rate
         self.value_batch_size = value_batch_size
-        # Mean episode length of the last batch: sets the number of episodes of the next one.
+        # Mean episode length of the last batch: sets the number of episodes of the next one. And the envs it
+        # is measured on (their ids, see _env_ids; load restores the saved ones, None for a model saved without).
         self._mean_episode_length: float | None = None
+        self._env_ids = _env_ids(self.env) if _init_setup_model else None
 
         if _init_setup_model:
             self._setup_model()
@@ -335,10 +337,11 @@ class REINFORCE(OnPolicyAlgorithm):
             )
         return super()._get_policy_from_name(policy_name)
 
-    def _check_sde(self, use_sde: bool, sde_sample_freq: int, action_space: spaces.Space | None = None) -> None:
+    def _check_sde(self, use_sde: bool, sde_sample_freq: int = -1, action_space: spaces.Space | None = None) -> None:
         """
         :param use_sde: whether gSDE is asked for
-        :param sde_sample_freq: how often gSDE's noise is sampled (``-1``: once per rollout)
+        :param sde_sample_freq: how often gSDE's noise is sampled (``-1``: once per rollout). Given to the constructor
+            only: a model saved before the maskable classes refused it still loads (the value is unused)
         :param action_space: the action space, ``None`` if not known yet
         :raises ValueError: if gSDE is asked for (or its sampling frequency given) and the algorithm's action
             spaces (or the action space given) are discrete
@@ -357,7 +360,7 @@ class REINFORCE(OnPolicyAlgorithm):
     def _setup_model(self) -> None:
         # After load, check what was restored (custom_objects and keyword arguments included) as the
         # constructor checks what it is given, then hold numpy scalars as Python numbers.
-        self._check_sde(self.use_sde, self.sde_sample_freq, self.action_space)
+        self._check_sde(self.use_sde, action_space=self.action_space)
         # A memoryless algorithm takes no recurrent policy (RecurrentActorCriticPolicy is an ActorCriticPolicy).
         recurrent_refused = issubclass(self.policy_class, RecurrentActorCriticPolicy) and not issubclass(
             self.policy_base, RecurrentActorCriticPolicy
@@ -369,6 +372,9 @@ class REINFORCE(OnPolicyAlgorithm):
                 f"got {self.policy_class}"
             )
         self._check_action_space()
+        if self.policy_class._build_mlp_extractor is self.policy_base._build_mlp_extractor:  # type: ignore[union-attr]
+            # (a policy class that builds its network otherwise may take other forms of net_arch)
+            check_network(self.policy_kwargs)
         attributes = {name: _ATTRIBUTES.get(name, name) for name in signature(check_hyperparameters).parameters}
         check_hyperparameters(**{name: getattr(self, attribute) for name, attribute in attributes.items()})
         for attribute in attributes.values():
@@ -437,14 +443,26 @@ class REINFORCE(OnPolicyAlgorithm):
 
     def set_env(self, env: GymEnv, force_reset: bool = True) -> None:
         """
-        As SB3's ``set_env``. The next batch's number of episodes is set as the first batch's is (the episode
-        lengths of the env before say nothing of this one's).
+        As SB3's ``set_env``. Unless the env is made of the same registered envs as the one before (see
+        ``_forget_other_episode_lengths``), the next batch's number of episodes is set as the first batch's is.
 
         :param env: The environment for learning a policy
         :param force_reset: Force call to ``reset()`` before training to avoid unexpected behavior.
         """
         super().set_env(env, force_reset)
-        self._mean_episode_length = None
+        self._forget_other_episode_lengths()
+
+    def _forget_other_episode_lengths(self) -> None:
+        """
+        Keep the mean episode length that sets the next batch's number of episodes only if it was measured on
+        envs of the same registered ids, time limits and arguments as the model's env now: the episode lengths
+        of another env say nothing of this one's (5-step episodes would make ``learn(1000)`` on an env of
+        500-step episodes play 200 of them).
+        """
+        env_ids = _env_ids(self.env)
+        if env_ids is None or env_ids != self._env_ids:
+            self._mean_episode_length = None
+        self._env_ids = env_ids
 
     @classmethod
     def load(  # type: ignore[override]
@@ -458,8 +476,8 @@ class REINFORCE(OnPolicyAlgorithm):
         **kwargs: Any,
     ) -> SelfREINFORCE:
         """
-        As SB3's ``load``; ``stats_window_size`` may be given in ``custom_objects`` or as a keyword. With an env,
-        the first batch's number of episodes is set as a new model's is (see ``set_env``).
+        As SB3's ``load``; ``stats_window_size`` may be given in ``custom_objects`` or as a keyword. With an env
+        other than the one saved (see ``set_env``), the first batch's number of episodes is set as a new model's is.
 
         :param path: path to the file (or a file-like) where the agent is saved
         :param env: the new environment to run the loaded model on (may be None to only predict)
@@ -478,7 +496,7 @@ class REINFORCE(OnPolicyAlgorithm):
                 check_type("policy_kwargs", given["policy_kwargs"], dict, "a dict")
         model = super().load(path, env, device, custom_objects, print_system_info, force_reset, **kwargs)
         if env is not None:
-            model._mean_episode_length = None
+            model._forget_other_episode_lengths()
         return model
 
     def _get_torch_save_params(self) -> tuple[list[str], list[str]]:
@@ -733,7 +751,9 @@ class REINFORCE(OnPolicyAlgorithm):
         Update the policy with one gradient step on the collected batch of episodes.
         """
         self.policy.set_training_mode(True)
-        learning_rate = self._scheduled("learning_rate") * (self.lr_factor if self.adapt_learning_rate else 1.0)
+        # (SB3's lr_schedule, made from learning_rate, as A2C's and PPO's steps take it)
+        learning_rate = _schedule_value("learning_rate", self.lr_schedule, self._current_progress_remaining, False)
+        learning_rate *= self.lr_factor if self.adapt_learning_rate else 1.0
         update_learning_rate(self.policy.optimizer, learning_rate)
         if not self.natural_gradient:  # (whose step is target_kl's)
             self.logger.record("train/learning_rate", learning_rate)
@@ -1040,6 +1060,20 @@ class REINFORCE(OnPolicyAlgorithm):
         )
 
 
+def _env_ids(env: VecEnv | None) -> list[str] | None:
+    """
+    :param env: an env
+    :return: the registered id, time limit and arguments of each of its envs; ``None`` without an env or when one
+        of them is not registered (its episode lengths cannot be told from another's)
+    """
+    if env is None:
+        return None
+    specs = env.get_attr("spec")
+    if any(spec is None for spec in specs):
+        return None
+    return [f"{spec.id} (max_episode_steps={spec.max_episode_steps}, kwargs={spec.kwargs!r})" for spec in specs]
+
+
 def take_observations(observations: PyTorchObs, index: th.Tensor) -> PyTorchObs:
     """
     The observations at some of a batch's steps (of every key, for Dict observations).
@@ -1217,7 +1251,6 @@ def check_hyperparameters(
     check_int("stats_window_size", stats_window_size, low=1)
     check_type("tensorboard_log", tensorboard_log, (str, os.PathLike), "a folder path", allow_none=True)
     check_type("policy_kwargs", policy_kwargs, dict, "a dict", allow_none=True)
-    check_network(policy_kwargs or {})
     check_int("verbose", verbose, low=0, high=2)
     check_int("seed", seed, low=0, high=2**32 - 1, allow_none=True)
     if isinstance(device, str) and device == "auto":

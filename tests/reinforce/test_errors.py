@@ -1,3 +1,5 @@
+import functools
+
 import gymnasium as gym
 import numpy as np
 import pytest
@@ -8,6 +10,7 @@ from stable_baselines3.common.buffers import RolloutBuffer
 from stable_baselines3.common.callbacks import CheckpointCallback
 from stable_baselines3.common.env_util import make_vec_env
 from stable_baselines3.common.envs import IdentityEnvBox
+from stable_baselines3.common.policies import ActorCriticPolicy
 
 from sb3_reinforce import REINFORCE, MaskableRecurrentREINFORCE, MaskableREINFORCE
 from sb3_reinforce.common.buffers import EpisodicDictRolloutBuffer, EpisodicRolloutBuffer, SequentialRolloutBuffer
@@ -125,7 +128,7 @@ BAD_HYPERPARAMETERS = [
     (
         dict(policy_kwargs=dict(activation_fn=th.nn.ReLU())),
         TypeError,
-        r"policy_kwargs\[.activation_fn.\] must be a torch.nn.Module class \(e.g. torch.nn.ReLU, not .*; got ReLU",
+        r"policy_kwargs\[.activation_fn.\] must be a torch.nn.Module class or a callable that makes a module .*; got ReLU\(\)",
     ),
     (dict(value_batch_size=0), ValueError, r"value_batch_size must be an integer >= 1 or None; got 0"),
     (
@@ -206,6 +209,11 @@ def test_masked_use_sde_is_refused(tmp_path):
         MaskableREINFORCE(**arguments(MaskableREINFORCE, dict(use_sde=True)))
     with pytest.raises(ValueError, match=r"sde_sample_freq: MaskableREINFORCE has discrete actions only, .*; got 8"):
         MaskableREINFORCE(**arguments(MaskableREINFORCE, dict(sde_sample_freq=8)))
+    # a model saved when it was taken still loads (it is unused)
+    model = MaskableREINFORCE(**arguments(MaskableREINFORCE, dict(n_steps=16)))
+    model.sde_sample_freq = 8
+    model.save(tmp_path / "saved")
+    assert MaskableREINFORCE.load(tmp_path / "saved").sde_sample_freq == 8
     # and when load restores it
     MaskableREINFORCE(**arguments(MaskableREINFORCE, dict(n_steps=16))).save(tmp_path / "model")
     with pytest.raises(ValueError, match=r"use_sde: MaskableREINFORCE has discrete actions only"):
@@ -296,6 +304,24 @@ def test_a_target_kl_schedule_may_return_numpy_or_torch_numbers():
         model = REINFORCE("MlpPolicy", "CartPole-v1", n_steps=64, target_kl=lambda progress, number=number: number(0.01))
         model.learn(300)
         assert model.logger.name_to_value["train/target_kl"] == pytest.approx(0.01)
+
+
+def test_networks_sb3_builds_are_accepted():
+    """What SB3's policies take: an activation made by any callable, SB3's net_arch format before 1.8, and any
+    net_arch for a policy class that builds its network itself."""
+    leaky = functools.partial(th.nn.LeakyReLU, negative_slope=0.2)
+    REINFORCE("MlpPolicy", "CartPole-v1", policy_kwargs=dict(activation_fn=leaky, net_arch=(8, 8)))
+    with pytest.warns(UserWarning, match="shared layers in the mlp_extractor are removed"):
+        REINFORCE("MlpPolicy", "CartPole-v1", policy_kwargs=dict(net_arch=[dict(pi=[8], vf=[8])]))
+
+    class NamedArchitectures(ActorCriticPolicy):
+        def __init__(self, *args, net_arch: str = "small", **kwargs):
+            super().__init__(*args, net_arch=dict(small=[8], large=[64, 64])[net_arch], **kwargs)
+
+        def _build_mlp_extractor(self) -> None:
+            super()._build_mlp_extractor()
+
+    REINFORCE(NamedArchitectures, "CartPole-v1", policy_kwargs=dict(net_arch="large"))
 
 
 def test_meaningless_combinations_warn():
