@@ -1068,8 +1068,11 @@ def _env_ids(env: VecEnv | None) -> list[str] | None:
     """
     if env is None:
         return None
-    specs = env.get_attr("spec")
-    if any(spec is None for spec in specs):
+    try:
+        specs = env.get_attr("spec")
+    except (AttributeError, NotImplementedError):  # (a VecEnv of one's own that cannot tell)
+        return None
+    if any(getattr(spec, "id", None) is None for spec in specs):
         return None
     return [f"{spec.id} (max_episode_steps={spec.max_episode_steps}, kwargs={spec.kwargs!r})" for spec in specs]
 
