@@ -129,7 +129,11 @@ def check_network(policy_kwargs: dict[str, Any]) -> None:
             check_int("policy_kwargs['net_arch'] layer size", size, low=1)
     # (SB3 calls it for each layer: a module class, or any callable that makes a module)
     activation_fn = policy_kwargs.get("activation_fn", nn.Tanh)
-    if isinstance(activation_fn, nn.Module) or not callable(activation_fn):
+    try:
+        made = None if isinstance(activation_fn, nn.Module) else activation_fn()
+    except TypeError:  # (a function of a tensor, as torch.relu, or no callable)
+        made = None
+    if not isinstance(made, nn.Module):
         raise TypeError(
             "policy_kwargs['activation_fn'] must be a torch.nn.Module class or a callable that makes a module (e.g. "
             f"torch.nn.ReLU, not torch.nn.ReLU()); got {activation_fn!r}"

@@ -321,10 +321,8 @@ class REINFORCE(OnPolicyAlgorithm):
         self.value_epochs = value_epochs
         self.value_learning_rate = value_learning_rate
         self.value_batch_size = value_batch_size
-        # Mean episode length of the last batch: sets the number of episodes of the next one. And the envs it
-        # is measured on (their ids, see _env_ids; load restores the saved ones, None for a model saved without).
+        # Mean episode length of the last batch: sets the number of episodes of the next one.
         self._mean_episode_length: float | None = None
-        self._env_ids = _env_ids(self.env) if _init_setup_model else None
 
         if _init_setup_model:
             self._setup_model()
@@ -372,8 +370,8 @@ class REINFORCE(OnPolicyAlgorithm):
                 f"got {self.policy_class}"
             )
         self._check_action_space()
-        if self.policy_class._build_mlp_extractor is self.policy_base._build_mlp_extractor:  # type: ignore[union-attr]
-            # (a policy class that builds its network otherwise may take other forms of net_arch)
+        if self.policy_class in self.policy_aliases.values():
+            # (a policy class of one's own may take other forms of net_arch)
             check_network(self.policy_kwargs)
         attributes = {name: _ATTRIBUTES.get(name, name) for name in signature(check_hyperparameters).parameters}
         check_hyperparameters(**{name: getattr(self, attribute) for name, attribute in attributes.items()})
@@ -443,26 +441,16 @@ class REINFORCE(OnPolicyAlgorithm):
 
     def set_env(self, env: GymEnv, force_reset: bool = True) -> None:
         """
-        As SB3's ``set_env``. Unless the env is made of the same registered envs as the one before (see
-        ``_forget_other_episode_lengths``), the next batch's number of episodes is set as the first batch's is.
+        As SB3's ``set_env``. The next batch's number of episodes is set as a new model's first batch's is: the
+        episode lengths measured on the env before say nothing of this one's (5-step episodes would make
+        ``learn(1000)`` on an env of 500-step episodes play 200 of them), and no wrapper, time limit or argument
+        of an env tells for sure that it is the same.
 
         :param env: The environment for learning a policy
         :param force_reset: Force call to ``reset()`` before training to avoid unexpected behavior.
         """
         super().set_env(env, force_reset)
-        self._forget_other_episode_lengths()
-
-    def _forget_other_episode_lengths(self) -> None:
-        """
-        Keep the mean episode length that sets the next batch's number of episodes only if it was measured on
-        envs of the same registered ids, time limits and arguments as the model's env now: the episode lengths
-        of another env say nothing of this one's (5-step episodes would make ``learn(1000)`` on an env of
-        500-step episodes play 200 of them).
-        """
-        env_ids = _env_ids(self.env)
-        if env_ids is None or env_ids != self._env_ids:
-            self._mean_episode_length = None
-        self._env_ids = env_ids
+        self._mean_episode_length = None
 
     @classmethod
     def load(  # type: ignore[override]
@@ -476,8 +464,8 @@ class REINFORCE(OnPolicyAlgorithm):
         **kwargs: Any,
     ) -> SelfREINFORCE:
         """
-        As SB3's ``load``; ``stats_window_size`` may be given in ``custom_objects`` or as a keyword. With an env
-        other than the one saved (see ``set_env``), the first batch's number of episodes is set as a new model's is.
+        As SB3's ``load``; ``stats_window_size`` may be given in ``custom_objects`` or as a keyword. With an env,
+        the first batch's number of episodes is set as a new model's is (see ``set_env``).
 
         :param path: path to the file (or a file-like) where the agent is saved
         :param env: the new environment to run the loaded model on (may be None to only predict)
@@ -496,7 +484,7 @@ class REINFORCE(OnPolicyAlgorithm):
                 check_type("policy_kwargs", given["policy_kwargs"], dict, "a dict")
         model = super().load(path, env, device, custom_objects, print_system_info, force_reset, **kwargs)
         if env is not None:
-            model._forget_other_episode_lengths()
+            model._mean_episode_length = None
         return model
 
     def _get_torch_save_params(self) -> tuple[list[str], list[str]]:
@@ -751,9 +739,7 @@ class REINFORCE(OnPolicyAlgorithm):
         Update the policy with one gradient step on the collected batch of episodes.
         """
         self.policy.set_training_mode(True)
-        # (SB3's lr_schedule, made from learning_rate, as A2C's and PPO's steps take it)
-        learning_rate = _schedule_value("learning_rate", self.lr_schedule, self._current_progress_remaining, False)
-        learning_rate *= self.lr_factor if self.adapt_learning_rate else 1.0
+        learning_rate = self._learning_rate() * (self.lr_factor if self.adapt_learning_rate else 1.0)
         update_learning_rate(self.policy.optimizer, learning_rate)
         if not self.natural_gradient:  # (whose step is target_kl's)
             self.logger.record("train/learning_rate", learning_rate)
@@ -891,12 +877,19 @@ class REINFORCE(OnPolicyAlgorithm):
                     parameter.add_(delta.view_as(parameter))
         return norm
 
+    def _learning_rate(self) -> float:
+        """
+        :return: the learning rate at the current progress: SB3's ``lr_schedule``'s (made from ``learning_rate``),
+            as A2C's and PPO's steps take it
+        """
+        return _schedule_value("learning_rate", self.lr_schedule, self._current_progress_remaining, False)
+
     def _value_learning_rate(self) -> float:
         """
-        :return: the value fit's learning rate at the current progress (``learning_rate``'s without
+        :return: the value fit's learning rate at the current progress (the learning rate without
             ``value_learning_rate``)
         """
-        return self._scheduled("learning_rate" if self.value_learning_rate is None else "value_learning_rate")
+        return self._learning_rate() if self.value_learning_rate is None else self._scheduled("value_learning_rate")
 
     def _fit_value(self, data: RolloutBufferSamples) -> th.Tensor:
         """
@@ -1058,23 +1051,6 @@ class REINFORCE(OnPolicyAlgorithm):
             reset_num_timesteps=reset_num_timesteps,
             progress_bar=progress_bar,
         )
-
-
-def _env_ids(env: VecEnv | None) -> list[str] | None:
-    """
-    :param env: an env
-    :return: the registered id, time limit and arguments of each of its envs; ``None`` without an env or when one
-        of them is not registered (its episode lengths cannot be told from another's)
-    """
-    if env is None:
-        return None
-    try:
-        specs = env.get_attr("spec")
-    except (AttributeError, NotImplementedError):  # (a VecEnv of one's own that cannot tell)
-        return None
-    if any(getattr(spec, "id", None) is None for spec in specs):
-        return None
-    return [f"{spec.id} (max_episode_steps={spec.max_episode_steps}, kwargs={spec.kwargs!r})" for spec in specs]
 
 
 def take_observations(observations: PyTorchObs, index: th.Tensor) -> PyTorchObs:

@@ -130,6 +130,11 @@ BAD_HYPERPARAMETERS = [
         TypeError,
         r"policy_kwargs\[.activation_fn.\] must be a torch.nn.Module class or a callable that makes a module .*; got ReLU\(\)",
     ),
+    (
+        dict(policy_kwargs=dict(activation_fn=th.relu)),
+        TypeError,
+        r"policy_kwargs\[.activation_fn.\] must be a torch.nn.Module class or a callable that makes a module .*; got <",
+    ),
     (dict(value_batch_size=0), ValueError, r"value_batch_size must be an integer >= 1 or None; got 0"),
     (
         dict(rollout_buffer_class=RolloutBuffer),
@@ -308,7 +313,7 @@ def test_a_target_kl_schedule_may_return_numpy_or_torch_numbers():
 
 def test_networks_sb3_builds_are_accepted():
     """What SB3's policies take: an activation made by any callable, SB3's net_arch format before 1.8, and any
-    net_arch for a policy class that builds its network itself."""
+    net_arch for a policy class of one's own."""
     leaky = functools.partial(th.nn.LeakyReLU, negative_slope=0.2)
     REINFORCE("MlpPolicy", "CartPole-v1", policy_kwargs=dict(activation_fn=leaky, net_arch=(8, 8)))
     with pytest.warns(UserWarning, match="shared layers in the mlp_extractor are removed"):
@@ -317,9 +322,6 @@ def test_networks_sb3_builds_are_accepted():
     class NamedArchitectures(ActorCriticPolicy):
         def __init__(self, *args, net_arch: str = "small", **kwargs):
             super().__init__(*args, net_arch=dict(small=[8], large=[64, 64])[net_arch], **kwargs)
-
-        def _build_mlp_extractor(self) -> None:
-            super()._build_mlp_extractor()
 
     REINFORCE(NamedArchitectures, "CartPole-v1", policy_kwargs=dict(net_arch="large"))
 
