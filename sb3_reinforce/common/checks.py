@@ -9,6 +9,8 @@ boolean is not a number.
 
 import numbers
 from collections.abc import Collection
+from inspect import signature
+from types import BuiltinFunctionType
 from typing import Any
 
 import numpy as np
@@ -127,16 +129,25 @@ def check_network(policy_kwargs: dict[str, Any]) -> None:
             )
         for size in sizes:
             check_int("policy_kwargs['net_arch'] layer size", size, low=1)
-    # (SB3 calls it for each layer: a module class, or any callable that makes a module)
+    # SB3 calls it without arguments for each layer: a module class, or any callable that makes a module. (Told
+    # without calling it: a factory may count its calls.)
     activation_fn = policy_kwargs.get("activation_fn", nn.Tanh)
     try:
-        made = None if isinstance(activation_fn, nn.Module) else activation_fn()
-    except TypeError:  # (a function of a tensor, as torch.relu, or no callable)
-        made = None
-    if not isinstance(made, nn.Module):
+        signature(activation_fn).bind()
+        takes_no_arguments = True
+    except TypeError:  # (a function of a tensor, as torch.nn.functional.relu, or a module class that needs arguments)
+        takes_no_arguments = False
+    except ValueError:  # (no signature to read: a builtin, as torch.relu or int, makes no module)
+        takes_no_arguments = not isinstance(activation_fn, (BuiltinFunctionType, type))
+    if (
+        isinstance(activation_fn, nn.Module)
+        or (isinstance(activation_fn, type) and not issubclass(activation_fn, nn.Module))
+        or not takes_no_arguments
+    ):
         raise TypeError(
-            "policy_kwargs['activation_fn'] must be a torch.nn.Module class or a callable that makes a module (e.g. "
-            f"torch.nn.ReLU, not torch.nn.ReLU()); got {activation_fn!r}"
+            "policy_kwargs['activation_fn'] must make a module when called without arguments, as SB3's policies call "
+            "it: a torch.nn.Module class (e.g. torch.nn.ReLU, not torch.nn.ReLU() nor torch.relu) or a function that "
+            f"returns one; got {activation_fn!r}"
         )
 
 

@@ -19,7 +19,7 @@ from stable_baselines3.common.on_policy_algorithm import OnPolicyAlgorithm
 from stable_baselines3.common.policies import ActorCriticPolicy, BasePolicy
 from stable_baselines3.common.save_util import load_from_zip_file
 from stable_baselines3.common.type_aliases import GymEnv, MaybeCallback, PyTorchObs, RolloutBufferSamples, Schedule
-from stable_baselines3.common.utils import explained_variance, obs_as_tensor, update_learning_rate
+from stable_baselines3.common.utils import FloatSchedule, explained_variance, obs_as_tensor, update_learning_rate
 from stable_baselines3.common.vec_env import VecEnv
 from torch.autograd import forward_ad
 from torch.nn import functional as F
@@ -370,8 +370,8 @@ class REINFORCE(OnPolicyAlgorithm):
                 f"got {self.policy_class}"
             )
         self._check_action_space()
-        if self.policy_class in self.policy_aliases.values():
-            # (a policy class of one's own may take other forms of net_arch)
+        if self.policy_class.__module__.partition(".")[0] in ("stable_baselines3", "sb3_contrib", "sb3_reinforce"):
+            # (the libraries' policies; a policy class of one's own may take other forms of net_arch)
             check_network(self.policy_kwargs)
         attributes = {name: _ATTRIBUTES.get(name, name) for name in signature(check_hyperparameters).parameters}
         check_hyperparameters(**{name: getattr(self, attribute) for name, attribute in attributes.items()})
@@ -882,7 +882,9 @@ class REINFORCE(OnPolicyAlgorithm):
         :return: the learning rate at the current progress: SB3's ``lr_schedule``'s (made from ``learning_rate``),
             as A2C's and PPO's steps take it
         """
-        return _schedule_value("learning_rate", self.lr_schedule, self._current_progress_remaining, False)
+        # (the schedule FloatSchedule wraps, whose values it would turn into floats before they are checked)
+        schedule = self.lr_schedule.value_schedule if isinstance(self.lr_schedule, FloatSchedule) else self.lr_schedule
+        return _schedule_value("learning_rate", schedule, self._current_progress_remaining, False)
 
     def _value_learning_rate(self) -> float:
         """

@@ -128,12 +128,17 @@ BAD_HYPERPARAMETERS = [
     (
         dict(policy_kwargs=dict(activation_fn=th.nn.ReLU())),
         TypeError,
-        r"policy_kwargs\[.activation_fn.\] must be a torch.nn.Module class or a callable that makes a module .*; got ReLU\(\)",
+        r"policy_kwargs\[.activation_fn.\] must make a module when called without arguments, .*; got ReLU\(\)",
+    ),
+    (
+        dict(policy_kwargs=dict(activation_fn=th.nn.Threshold)),
+        TypeError,
+        r"policy_kwargs\[.activation_fn.\] must make a module when called without arguments, .*; got <class",
     ),
     (
         dict(policy_kwargs=dict(activation_fn=th.relu)),
         TypeError,
-        r"policy_kwargs\[.activation_fn.\] must be a torch.nn.Module class or a callable that makes a module .*; got <",
+        r"policy_kwargs\[.activation_fn.\] must make a module when called without arguments, .*; got <",
     ),
     (dict(value_batch_size=0), ValueError, r"value_batch_size must be an integer >= 1 or None; got 0"),
     (
@@ -304,6 +309,14 @@ def test_a_schedule_that_turns_negative_stops_learn_naming_it(name, kwargs):
     assert model.num_timesteps >= 1000
 
 
+def test_a_learning_rate_schedule_is_checked_before_sb3_turns_its_values_into_floats():
+    model = REINFORCE(
+        "MlpPolicy", "CartPole-v1", n_steps=64, learning_rate=lambda progress: 0.01 if progress > 0.5 else "0.001"
+    )
+    with pytest.raises(TypeError, match=r"learning_rate \(its schedule's value at progress remaining 0.\d+\) .*; got '0.001'"):
+        model.learn(2000)
+
+
 def test_a_target_kl_schedule_may_return_numpy_or_torch_numbers():
     for number in (np.float32, th.tensor):
         model = REINFORCE("MlpPolicy", "CartPole-v1", n_steps=64, target_kl=lambda progress, number=number: number(0.01))
@@ -316,6 +329,10 @@ def test_networks_sb3_builds_are_accepted():
     net_arch for a policy class of one's own."""
     leaky = functools.partial(th.nn.LeakyReLU, negative_slope=0.2)
     REINFORCE("MlpPolicy", "CartPole-v1", policy_kwargs=dict(activation_fn=leaky, net_arch=(8, 8)))
+    # (the check does not call it: a factory of one module per layer makes exactly those)
+    layers = iter([th.nn.ReLU(), th.nn.Tanh()])
+    model = REINFORCE("MlpPolicy", "CartPole-v1", policy_kwargs=dict(activation_fn=lambda: next(layers), net_arch=[8]))
+    assert [type(layer) for layer in model.policy.mlp_extractor.policy_net] == [th.nn.Linear, th.nn.ReLU]
     with pytest.warns(UserWarning, match="shared layers in the mlp_extractor are removed"):
         REINFORCE("MlpPolicy", "CartPole-v1", policy_kwargs=dict(net_arch=[dict(pi=[8], vf=[8])]))
 
