@@ -806,7 +806,7 @@ class REINFORCE(OnPolicyAlgorithm):
 
     def _scheduled(self, name: str, positive_at_start: bool = False) -> Any:
         """
-        :param name: a hyperparameter that may be a schedule (``learning_rate``, ``target_kl``, ...)
+        :param name: a hyperparameter that may be a schedule (``target_kl``, ``ent_coef``, ``value_learning_rate``)
         :param positive_at_start: whether a schedule's value must be > 0 at the start (see ``_schedule_value``)
         :return: its value at the current progress: a schedule's value, checked as the constructor checks a
             number, or the number (or ``None``) it is
@@ -1103,7 +1103,7 @@ def _flat(tensors: tuple[th.Tensor, ...]) -> th.Tensor:
 
 def _schedule_value(name: str, schedule: Schedule, progress_remaining: float, positive_at_start: bool) -> float:
     """
-    :param name: the hyperparameter the schedule gives (``target_kl``, ``ent_coef``)
+    :param name: the hyperparameter the schedule gives (``learning_rate``, ``target_kl``, ...)
     :param schedule: its schedule
     :param progress_remaining: the progress remaining (1 to 0)
     :param positive_at_start: whether the value must be > 0 at the start, progress remaining 1 (a bound on the
