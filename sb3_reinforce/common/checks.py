@@ -114,7 +114,8 @@ def check_network(policy_kwargs: dict[str, Any]) -> None:
 
     :param policy_kwargs: the policy's keyword arguments
     :raises TypeError: for a ``net_arch`` that is no list of layer sizes (nor a dict of them for ``pi`` and ``vf``),
-        or an ``activation_fn`` that makes no module (a module itself, as ``torch.nn.ReLU()``, or no callable)
+        or an ``activation_fn`` that makes no module when called without arguments (a module itself, as
+        ``torch.nn.ReLU()``, a function of a tensor, as ``torch.relu``, or a module class that needs arguments)
     :raises ValueError: for a layer size below 1
     """
     net_arch = policy_kwargs.get("net_arch")  # (None: the policy's default)
