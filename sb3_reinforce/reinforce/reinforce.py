@@ -882,9 +882,12 @@ class REINFORCE(OnPolicyAlgorithm):
         :return: the learning rate at the current progress: SB3's ``lr_schedule``'s (made from ``learning_rate``),
             as A2C's and PPO's steps take it
         """
-        # (the schedule FloatSchedule wraps, whose values it would turn into floats before they are checked)
-        schedule = self.lr_schedule.value_schedule if isinstance(self.lr_schedule, FloatSchedule) else self.lr_schedule
-        return _schedule_value("learning_rate", schedule, self._current_progress_remaining, False)
+        if isinstance(self.lr_schedule, FloatSchedule):
+            # (the schedule it wraps, learning_rate's, whose values it would turn into floats before they are checked)
+            name, schedule = "learning_rate", self.lr_schedule.value_schedule
+        else:  # (set by hand)
+            name, schedule = "lr_schedule", self.lr_schedule
+        return _schedule_value(name, schedule, self._current_progress_remaining, False)
 
     def _value_learning_rate(self) -> float:
         """

@@ -309,6 +309,13 @@ def test_a_schedule_that_turns_negative_stops_learn_naming_it(name, kwargs):
     assert model.num_timesteps >= 1000
 
 
+def test_an_lr_schedule_set_by_hand_is_checked_by_its_name():
+    model = REINFORCE("MlpPolicy", "CartPole-v1", n_steps=64)
+    model.lr_schedule = lambda: 0.1
+    with pytest.raises(TypeError, match=r"lr_schedule must be a number or a schedule, .*which does not take one argument"):
+        model.learn(200)
+
+
 def test_a_learning_rate_schedule_is_checked_before_sb3_turns_its_values_into_floats():
     model = REINFORCE(
         "MlpPolicy", "CartPole-v1", n_steps=64, learning_rate=lambda progress: 0.01 if progress > 0.5 else "0.001"
