@@ -14,6 +14,7 @@ from types import BuiltinFunctionType
 from typing import Any
 
 import numpy as np
+import torch as th
 from stable_baselines3.common.callbacks import BaseCallback
 from stable_baselines3.common.monitor import Monitor
 from stable_baselines3.common.vec_env import VecEnv
@@ -156,8 +157,14 @@ def check_callback(value: Any) -> None:
     """
     :param value: the ``callback`` given to ``learn``
     :raises TypeError: unless it is what SB3's ``learn`` takes: ``None``, a ``BaseCallback``, a list of them, or a
-        callable of ``(locals, globals)`` returning a boolean
+        callable of ``(locals, globals)`` returning a boolean (not a class: SB3 would call ``CheckpointCallback``
+        with the locals at every step, make a callback each time and never run one)
     """
+    if isinstance(value, type):
+        raise TypeError(
+            f"callback must be a callback instance, not a class: pass {value.__name__}(...) rather than "
+            f"{value.__name__}; got {value!r}"
+        )
     if value is None or isinstance(value, BaseCallback) or callable(value):
         return
     if isinstance(value, list) and all(isinstance(callback, BaseCallback) for callback in value):
@@ -166,6 +173,21 @@ def check_callback(value: Any) -> None:
         "callback must be a BaseCallback, a list of BaseCallbacks, a callable (locals, globals) -> bool, or None; "
         f"got {value!r}"
     )
+
+
+def check_device(device: Any) -> None:
+    """
+    :param device: the ``device`` given to a constructor or to ``load``
+    :raises TypeError: unless it is a string or a ``torch.device``
+    :raises ValueError: unless it is ``"auto"`` or names a torch device
+    """
+    if isinstance(device, str) and device == "auto":
+        return
+    check_type("device", device, (str, th.device), "'auto' or a torch device")
+    try:
+        th.device(device)
+    except RuntimeError:
+        raise ValueError(f"device must be 'auto' or a torch device ('cpu', 'cuda', 'cuda:1', ...); got {device!r}") from None
 
 
 def as_python(value: Any) -> Any:

@@ -34,6 +34,7 @@ from sb3_reinforce.common.checks import (
     as_python,
     check_bool,
     check_callback,
+    check_device,
     check_early_resets,
     check_int,
     check_network,
@@ -369,7 +370,7 @@ class REINFORCE(OnPolicyAlgorithm):
                 f"({', '.join(self.policy_aliases)}){', not a recurrent one' if recurrent_refused else ''}; "
                 f"got {self.policy_class}"
             )
-        self._check_action_space()
+        self._check_action_space(self.action_space)
         if self.policy_class.__module__.partition(".")[0] in ("stable_baselines3", "sb3_contrib", "sb3_reinforce"):
             # (the libraries' policies; a policy class of one's own may take other forms of net_arch)
             check_network(self.policy_kwargs)
@@ -406,16 +407,39 @@ class REINFORCE(OnPolicyAlgorithm):
                 self._value_parameters(), lr=self._value_learning_rate(), **self.policy.optimizer_kwargs
             )
 
-    def _check_action_space(self) -> None:
+    @classmethod
+    def _wrap_env(cls, env: GymEnv, verbose: int = 0, monitor_wrapper: bool = True) -> VecEnv:
         """
+        As SB3's ``_wrap_env``, which the constructor and ``set_env`` call before SB3 asserts its own checks of the
+        action space: the env's action space is checked here first.
+
+        :param env: the env the model is given
+        :param verbose: verbosity level: 1 tells which wrappers are used
+        :param monitor_wrapper: whether to wrap the env in a ``Monitor`` when possible
+        :return: the env as a VecEnv
+        """
+        vec_env = super()._wrap_env(env, verbose, monitor_wrapper)
+        cls._check_action_space(vec_env.action_space)
+        return vec_env
+
+    @classmethod
+    def _check_action_space(cls, space: spaces.Space) -> None:
+        """
+        :param space: the action space of the env the model is given (or the one it was saved with)
         :raises ValueError: unless the action space is one the algorithm's policies act in: of a supported
-            type, with discrete actions numbered from 0 (as SB3's policies number them) in one dimension
+            type, bounded if continuous, with discrete actions numbered from 0 (as SB3's policies number them) in one
+            dimension
         """
-        space, name = self.action_space, type(self).__name__
-        if not isinstance(space, self.supported_action_spaces):
+        name = cls.__name__
+        if not isinstance(space, cls.supported_action_spaces):
             raise ValueError(
                 f"env: {name} supports the action spaces "
-                f"{', '.join(space.__name__ for space in self.supported_action_spaces)}, got {type(space).__name__}"
+                f"{', '.join(space.__name__ for space in cls.supported_action_spaces)}, got {type(space).__name__}"
+            )
+        if isinstance(space, spaces.Box) and not (np.all(np.isfinite(space.low)) and np.all(np.isfinite(space.high))):
+            raise ValueError(
+                f"env: {name}'s policies clip or squash continuous actions to their bounds, as SB3's do; got {space}, "
+                "whose bounds are not all finite: give the env finite bounds (a gymnasium ActionWrapper can rescale them)"
             )
         if isinstance(space, (spaces.Discrete, spaces.MultiDiscrete)) and np.any(space.start != 0):
             raise ValueError(
@@ -476,6 +500,10 @@ class REINFORCE(OnPolicyAlgorithm):
         :param kwargs: extra arguments to change the model when loading
         :return: the loaded model
         """
+        check_device(device)
+        check_type("custom_objects", custom_objects, dict, "a dict", allow_none=True)
+        check_bool("print_system_info", print_system_info)
+        check_bool("force_reset", force_reset)
         # (SB3 saves it as _stats_window_size, the name custom_objects and the model's attributes take)
         custom_objects = {_ATTRIBUTES.get(key, key): value for key, value in (custom_objects or {}).items()}
         kwargs = {_ATTRIBUTES.get(key, key): value for key, value in kwargs.items()}
@@ -516,7 +544,8 @@ class REINFORCE(OnPolicyAlgorithm):
         if self.value_optimizer is None:
             params.pop("value_optimizer", None)
         elif "value_optimizer" not in params:
-            params["value_optimizer"] = self.value_optimizer.state_dict()
+            # (its moments, estimated on the value weights this replaces, would scale the new weights' first steps)
+            params["value_optimizer"] = {"state": {}, "param_groups": self.value_optimizer.state_dict()["param_groups"]}
         super().set_parameters(params, exact_match=exact_match, device=device)
 
     @property
@@ -1237,13 +1266,7 @@ def check_hyperparameters(
     check_type("policy_kwargs", policy_kwargs, dict, "a dict", allow_none=True)
     check_int("verbose", verbose, low=0, high=2)
     check_int("seed", seed, low=0, high=2**32 - 1, allow_none=True)
-    if isinstance(device, str) and device == "auto":
-        return
-    check_type("device", device, (str, th.device), "'auto' or a torch device")
-    try:
-        th.device(device)
-    except RuntimeError:
-        raise ValueError(f"device must be 'auto' or a torch device ('cpu', 'cuda', 'cuda:1', ...); got {device!r}") from None
+    check_device(device)
 
 
 def _warn_meaningless(

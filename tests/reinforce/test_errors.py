@@ -250,6 +250,22 @@ def test_load_checks_what_it_restores(tmp_path, custom_objects, exception, messa
         REINFORCE.load(tmp_path / "model", **custom_objects)
 
 
+@pytest.mark.parametrize(
+    "kwargs, exception, message",
+    [
+        (dict(custom_objects=[("gamma", 0.5)]), TypeError, r"custom_objects must be a dict or None; got \[\('gamma', 0.5\)\]"),
+        (dict(custom_objects=0), TypeError, r"custom_objects must be a dict or None; got 0"),
+        (dict(device="gpu"), ValueError, r"device must be 'auto' or a torch device .*; got 'gpu'"),
+        (dict(force_reset="no"), TypeError, r"force_reset must be True or False; got 'no'"),
+        (dict(print_system_info="yes"), TypeError, r"print_system_info must be True or False; got 'yes'"),
+    ],
+)
+def test_bad_load_arguments(tmp_path, kwargs, exception, message):
+    REINFORCE("MlpPolicy", "CartPole-v1", n_steps=16).save(tmp_path / "model")
+    with pytest.raises(exception, match=message):
+        REINFORCE.load(tmp_path / "model", **kwargs)
+
+
 class TupleActionEnv(gym.Env):
     observation_space = gym.spaces.Box(-1, 1, (2,))
     action_space = gym.spaces.Tuple((gym.spaces.Discrete(2), gym.spaces.Discrete(3)))
@@ -284,6 +300,17 @@ def test_unsupported_action_space():
             REINFORCE("MlpPolicy", ActionSpaceEnv(space))
     with pytest.raises(ValueError, match=r"env: MaskableREINFORCE supports the action spaces Discrete, .*got Box"):
         MaskableREINFORCE("MlpPolicy", IdentityEnvBox())
+
+
+def test_unbounded_continuous_actions():
+    """SB3 asserts finite bounds in its constructor and set_env: the package's ValueError comes first."""
+    unbounded = ActionSpaceEnv(gym.spaces.Box(-np.inf, np.inf, (2,)))
+    message = r"env: REINFORCE's policies clip or squash continuous actions to their bounds, .*not all finite"
+    with pytest.raises(ValueError, match=message):
+        REINFORCE("MlpPolicy", unbounded)
+    model = REINFORCE("MlpPolicy", ActionSpaceEnv(gym.spaces.Box(-1, 1, (2,))), _init_setup_model=False)
+    with pytest.raises(ValueError, match=message):
+        model.set_env(unbounded)
 
 
 @pytest.mark.parametrize(
@@ -403,6 +430,11 @@ def test_good_buffer_class_is_accepted():
         (dict(total_timesteps=100, progress_bar=1), TypeError, r"progress_bar must be True or False; got 1"),
         (dict(total_timesteps=100, callback="eval"), TypeError, r"callback must be a BaseCallback, .* or None; got 'eval'"),
         (dict(total_timesteps=100, callback=[None]), TypeError, r"callback must be .*; got \[None\]"),
+        (
+            dict(total_timesteps=100, callback=CheckpointCallback),
+            TypeError,
+            r"callback must be a callback instance, not a class: pass CheckpointCallback\(...\) rather than",
+        ),
     ],
 )
 @pytest.mark.parametrize("algo", [REINFORCE, MaskableREINFORCE])

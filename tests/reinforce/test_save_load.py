@@ -119,6 +119,16 @@ def test_set_parameters_across_value_fits(tmp_path):
     plain.learn(200)
 
 
+def test_set_parameters_without_the_value_optimizer_starts_it_afresh():
+    """Adam's moments and step count of the value weights that the new ones replace are dropped."""
+    plain = REINFORCE("MlpPolicy", "CartPole-v1", n_steps=40, seed=0)
+    fitted = REINFORCE("MlpPolicy", "CartPole-v1", n_steps=40, seed=0, **FITTED_VALUE).learn(200)
+    assert fitted.value_optimizer.state_dict()["state"]
+    fitted.set_parameters(plain.get_parameters())
+    assert fitted.value_optimizer.state_dict()["state"] == {}
+    fitted.learn(200)
+
+
 class FixedLength(gym.Env):
     """Episodes of ``length`` steps."""
 
