@@ -15,8 +15,10 @@ from typing import Any
 
 import numpy as np
 import torch as th
+from gymnasium import spaces
 from stable_baselines3.common.callbacks import BaseCallback
 from stable_baselines3.common.monitor import Monitor
+from stable_baselines3.common.torch_layers import CombinedExtractor, FlattenExtractor, NatureCNN
 from stable_baselines3.common.vec_env import VecEnv
 from torch import nn
 
@@ -116,9 +118,13 @@ def check_network(policy_kwargs: dict[str, Any]) -> None:
     :param policy_kwargs: the policy's keyword arguments
     :raises TypeError: for a ``net_arch`` that is no list of layer sizes (nor a dict of them for ``pi`` and ``vf``),
         or an ``activation_fn`` that makes no module when called without arguments (a module itself, as
-        ``torch.nn.ReLU()``, a function of a tensor, as ``torch.relu``, or a module class that needs arguments)
+        ``torch.nn.ReLU()``, a function of a tensor, as ``torch.relu``, or a module class that needs arguments), or
+        a switch of SB3's policies (``ortho_init``, ``normalize_images``, ...) that is no boolean
     :raises ValueError: for a layer size below 1
     """
+    for key in ("ortho_init", "normalize_images", "share_features_extractor", "squash_output", "full_std", "use_expln"):
+        if key in policy_kwargs:
+            check_bool(f"policy_kwargs['{key}']", policy_kwargs[key])
     net_arch = policy_kwargs.get("net_arch")  # (None: the policy's default)
     # (SB3 still takes its format before 1.8, a dict inside a list)
     if isinstance(net_arch, list) and len(net_arch) == 1 and isinstance(net_arch[0], dict):
@@ -151,6 +157,44 @@ def check_network(policy_kwargs: dict[str, Any]) -> None:
             "it: a torch.nn.Module class (e.g. torch.nn.ReLU, not torch.nn.ReLU() nor torch.relu) or a function that "
             f"returns one; got {activation_fn!r}"
         )
+
+
+def check_features_extractor(
+    policy_class: type, policy_kwargs: dict[str, Any], observation_space: spaces.Space, policy_aliases: dict[str, type]
+) -> None:
+    """
+    Check that SB3's features extractor of the policy reads the env's kind of observations: a policy given by its
+    class (not by SB3's names ``"MlpPolicy"`` / ``"CnnPolicy"``, which SB3 checks), or a ``features_extractor_class``
+    in ``policy_kwargs``, is otherwise built and fails inside torch at the first step.
+
+    :param policy_class: the policy class
+    :param policy_kwargs: its keyword arguments
+    :param observation_space: the env's observation space
+    :param policy_aliases: the algorithm's policies by name, to name the ones that fit
+    :raises ValueError: for ``FlattenExtractor`` or ``NatureCNN`` given ``Dict`` observations, or ``CombinedExtractor``
+        given others (a features extractor of one's own is not checked)
+    """
+
+    def extractor_of(cls: type, kwargs: dict[str, Any]) -> Any:
+        parameter = signature(cls).parameters.get("features_extractor_class")
+        return kwargs.get("features_extractor_class", None if parameter is None else parameter.default)
+
+    extractor = extractor_of(policy_class, policy_kwargs)
+    if not (isinstance(extractor, type) and issubclass(extractor, (FlattenExtractor, NatureCNN, CombinedExtractor))):
+        return
+    reads_dicts = issubclass(extractor, CombinedExtractor)
+    if reads_dicts == isinstance(observation_space, spaces.Dict):
+        return
+    fitting = [
+        name
+        for name, cls in policy_aliases.items()
+        if isinstance(extractor_of(cls, {}), type) and issubclass(extractor_of(cls, {}), CombinedExtractor) != reads_dicts
+    ]
+    raise ValueError(
+        f"policy: {policy_class.__name__} reads observations with {extractor.__name__}, which takes "
+        f"{'Dict observations only' if reads_dicts else 'no Dict observations'}; got {observation_space}. Use "
+        f"{' or '.join(fitting)}, or a features_extractor_class of your own in policy_kwargs"
+    )
 
 
 def check_callback(value: Any) -> None:

@@ -36,6 +36,7 @@ from sb3_reinforce.common.checks import (
     check_callback,
     check_device,
     check_early_resets,
+    check_features_extractor,
     check_int,
     check_network,
     check_number,
@@ -374,6 +375,7 @@ class REINFORCE(OnPolicyAlgorithm):
         if self.policy_class.__module__.partition(".")[0] in ("stable_baselines3", "sb3_contrib", "sb3_reinforce"):
             # (the libraries' policies; a policy class of one's own may take other forms of net_arch)
             check_network(self.policy_kwargs)
+            check_features_extractor(self.policy_class, self.policy_kwargs, self.observation_space, self.policy_aliases)
         attributes = {name: _ATTRIBUTES.get(name, name) for name in signature(check_hyperparameters).parameters}
         check_hyperparameters(**{name: getattr(self, attribute) for name, attribute in attributes.items()})
         for attribute in attributes.values():

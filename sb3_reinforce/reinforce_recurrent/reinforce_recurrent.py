@@ -17,7 +17,7 @@ from sb3_reinforce.common.buffers import (
     SequentialDictRolloutBuffer,
     SequentialRolloutBuffer,
 )
-from sb3_reinforce.common.checks import check_bool
+from sb3_reinforce.common.checks import check_bool, check_int, check_type
 from sb3_reinforce.common.recurrent import episode_buckets
 from sb3_reinforce.common.sampling import overrides_actor
 from sb3_reinforce.reinforce.reinforce import REINFORCE, take_observations
@@ -76,6 +76,21 @@ class RecurrentREINFORCE(REINFORCE):
         for key in ("shared_lstm", "enable_critic_lstm", "share_features_extractor"):
             if key in self.policy_kwargs:
                 check_bool(f"policy_kwargs['{key}']", self.policy_kwargs[key])
+        for key in ("lstm_hidden_size", "n_lstm_layers"):
+            if key in self.policy_kwargs:
+                check_int(f"policy_kwargs['{key}']", self.policy_kwargs[key], low=1)
+        lstm_kwargs = self.policy_kwargs.get("lstm_kwargs")
+        check_type("policy_kwargs['lstm_kwargs']", lstm_kwargs, dict, "a dict of torch.nn.LSTM's arguments", allow_none=True)
+        # (the LSTM states this algorithm and sb3-contrib's policies make are (layers, sequences, hidden size), and
+        # their sequences run along the first dimension)
+        unsupported = {
+            key: value for key, value in (lstm_kwargs or {}).items() if key in ("batch_first", "bidirectional", "proj_size")
+        }
+        if any(unsupported.values()):
+            raise ValueError(
+                "policy_kwargs['lstm_kwargs']: the recurrent policies run a one-directional LSTM without projection on "
+                f"sequence-first tensors; got {unsupported}"
+            )
         shared = self.policy_kwargs.get("shared_lstm", False)
         if self._critic_lstm is None:
             if shared and self.baseline != "value":

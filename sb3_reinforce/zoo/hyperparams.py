@@ -45,19 +45,25 @@ def preprocess_schedules(hyperparams: dict[str, Any]) -> dict[str, Any]:
 
 def read_entry(conf_file: str | Path, env_id: str) -> dict[str, Any]:
     """
-    One entry of a zoo conf file, as rl_zoo3 reads it: the strings it evaluates as Python (``normalize``,
-    ``policy_kwargs``, ...) evaluated in its own namespace, and the schedules made callables
-    (``preprocess_schedules``). The keys that are not the model's (``n_envs``, ``n_timesteps``, ``policy``,
-    ``normalize``, ...) stay, for the caller to take out.
+    One entry of a zoo conf file, as rl_zoo3 reads it: the env's entry, else ``atari`` for an Atari env, else
+    ``default``; the strings it evaluates as Python (``normalize``, ``policy_kwargs``, ...) evaluated in its own
+    namespace, and the schedules made callables (``preprocess_schedules``). The keys that are not the model's
+    (``n_envs``, ``n_timesteps``, ``policy``, ``normalize``, ...) stay, for the caller to take out.
 
     :param conf_file: the conf file (e.g. ``default_conf_file("reinforce_lstm")``)
     :param env_id: the entry's env
     :return: the entry's hyperparameters
     """
     entries = yaml.safe_load(Path(conf_file).read_text())
-    if env_id not in entries:
-        raise ValueError(f"env_id: {conf_file} has no entry for {env_id!r}; it has {sorted(entries)}")
-    hyperparams = dict(entries[env_id])
+    if env_id in entries:
+        name = env_id
+    elif "atari" in entries and ExperimentManager.is_atari(env_id):
+        name = "atari"
+    elif "default" in entries:
+        name = "default"
+    else:
+        raise ValueError(f"env_id: {conf_file} has no entry for {env_id!r} (nor a 'default' one); it has {sorted(entries)}")
+    hyperparams = dict(entries[name])
     for key in EVALUATED_HYPERPARAMS:
         if isinstance(hyperparams.get(key), str):
             hyperparams[key] = eval(hyperparams[key], vars(exp_manager))

@@ -9,8 +9,9 @@ from sb3_contrib.common.recurrent.policies import RecurrentActorCriticPolicy
 from stable_baselines3.common.buffers import RolloutBuffer
 from stable_baselines3.common.callbacks import CheckpointCallback
 from stable_baselines3.common.env_util import make_vec_env
-from stable_baselines3.common.envs import IdentityEnvBox
+from stable_baselines3.common.envs import IdentityEnvBox, SimpleMultiObsEnv
 from stable_baselines3.common.policies import ActorCriticPolicy
+from stable_baselines3.common.torch_layers import FlattenExtractor
 
 from sb3_reinforce import REINFORCE, MaskableRecurrentREINFORCE, MaskableREINFORCE
 from sb3_reinforce.common.buffers import EpisodicDictRolloutBuffer, EpisodicRolloutBuffer, SequentialRolloutBuffer
@@ -125,6 +126,7 @@ BAD_HYPERPARAMETERS = [
     (dict(policy_kwargs=dict(net_arch="big")), TypeError, r"policy_kwargs\['net_arch'\] must be a list of layer sizes"),
     (dict(policy_kwargs=dict(net_arch=dict(pi=64))), TypeError, r"policy_kwargs\['net_arch'\] must be a list of layer"),
     (dict(policy_kwargs=dict(net_arch=[64, 0])), ValueError, r"policy_kwargs\['net_arch'\] layer size must be an integer"),
+    (dict(policy_kwargs=dict(ortho_init="no")), TypeError, r"policy_kwargs\['ortho_init'\] must be True or False; got 'no'"),
     (
         dict(policy_kwargs=dict(activation_fn=th.nn.ReLU())),
         TypeError,
@@ -300,6 +302,26 @@ def test_unsupported_action_space():
             REINFORCE("MlpPolicy", ActionSpaceEnv(space))
     with pytest.raises(ValueError, match=r"env: MaskableREINFORCE supports the action spaces Discrete, .*got Box"):
         MaskableREINFORCE("MlpPolicy", IdentityEnvBox())
+
+
+def test_a_features_extractor_for_other_observations():
+    """A policy class (SB3 checks only the names "MlpPolicy" and "CnnPolicy") whose features extractor does not read
+    the env's observations: built, it would fail inside torch at the first step."""
+    with pytest.raises(
+        ValueError,
+        match=r"policy: ActorCriticPolicy reads observations with FlattenExtractor, .*no Dict .*"
+        r"Use MultiInputPolicy, or a features_extractor_class",
+    ):
+        REINFORCE(ActorCriticPolicy, SimpleMultiObsEnv())
+    kwargs = dict(features_extractor_class=FlattenExtractor)
+    with pytest.raises(ValueError, match=r"MultiInputActorCriticPolicy reads observations with FlattenExtractor"):
+        REINFORCE("MultiInputPolicy", SimpleMultiObsEnv(), policy_kwargs=kwargs)
+    with pytest.raises(
+        ValueError,
+        match=r"reads observations with CombinedExtractor, which takes Dict observations only; "
+        r"got Box.* Use MlpPolicy or CnnPolicy",
+    ):
+        REINFORCE("MultiInputPolicy", "CartPole-v1")
 
 
 def test_unbounded_continuous_actions():

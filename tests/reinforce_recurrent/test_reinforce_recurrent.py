@@ -284,6 +284,35 @@ def test_errors():
         MaskableRecurrentREINFORCE(RecurrentActorCriticPolicy, InvalidActionEnvDiscrete(dim=4, n_invalid_actions=1))
 
 
+@pytest.mark.parametrize(
+    "policy_kwargs, exception, message",
+    [
+        (dict(lstm_kwargs=dict(batch_first=True)), ValueError, r"one-directional LSTM .*; got \{'batch_first': True\}"),
+        (dict(lstm_kwargs=dict(bidirectional=True, dropout=0.0)), ValueError, r"got \{'bidirectional': True\}"),
+        (
+            dict(lstm_kwargs=dict(proj_size=4)),
+            ValueError,
+            r"without projection on sequence-first tensors; got \{'proj_size': 4\}",
+        ),
+        (dict(lstm_kwargs=[1]), TypeError, r"policy_kwargs\['lstm_kwargs'\] must be a dict of torch.nn.LSTM's arguments"),
+        (dict(lstm_hidden_size=0), ValueError, r"policy_kwargs\['lstm_hidden_size'\] must be an integer >= 1; got 0"),
+        (dict(n_lstm_layers=1.5), TypeError, r"policy_kwargs\['n_lstm_layers'\] must be an integer >= 1; got 1.5"),
+    ],
+)
+def test_lstm_arguments_the_policies_cannot_run(policy_kwargs, exception, message):
+    """sb3-contrib's policies build these LSTMs, whose states or input layout fail at the first step."""
+    with pytest.raises(exception, match=message):
+        RecurrentREINFORCE("MlpLstmPolicy", "CartPole-v1", policy_kwargs=policy_kwargs)
+    RecurrentREINFORCE("MlpLstmPolicy", "CartPole-v1", n_steps=16, policy_kwargs=dict(lstm_kwargs=dict(proj_size=0))).learn(50)
+
+
+def test_dict_observations_need_the_multi_input_policy():
+    with pytest.raises(
+        ValueError, match=r"policy: MlpLstmPolicy reads observations with FlattenExtractor, .*Use MultiInputLstmPolicy"
+    ):
+        RecurrentREINFORCE("MlpLstmPolicy", SimpleMultiObsEnv())
+
+
 def test_load_refuses_a_shared_lstm_for_a_critic_saved_with_its_own(tmp_path):
     RecurrentREINFORCE("MlpLstmPolicy", "CartPole-v1", baseline="value", policy_kwargs=SMALL).save(tmp_path / "model")
     with pytest.raises(ValueError, match=r"shared_lstm=True gives the critic the actor's LSTM and this saved model its own"):

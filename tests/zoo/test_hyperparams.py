@@ -156,8 +156,16 @@ def test_read_entry_as_the_zoo_reads_it(tmp_path):
     assert entry["normalize"] == {"norm_obs": True, "norm_reward": False} and entry["n_envs"] == 2
     assert entry["policy_kwargs"] == {"net_arch": [8], "activation_fn": th.nn.ReLU}
     assert entry["learning_rate"](0.5) == pytest.approx(0.002) and entry["target_kl"](0.25) == pytest.approx(0.005)
-    with pytest.raises(ValueError, match=r"env_id: .*conf.yml has no entry for 'CartPole-v1'; it has \['Pendulum-v1'\]"):
+    with pytest.raises(
+        ValueError,
+        match=r"env_id: .*conf.yml has no entry for 'CartPole-v1' \(nor a 'default' one\); it has \['Pendulum-v1'\]",
+    ):
         read_entry(conf, "CartPole-v1")
+    # then, as rl_zoo3: 'atari' for an Atari env, else 'default'
+    conf.write_text(conf.read_text() + "atari:\n  n_envs: 8\ndefault:\n  n_envs: 3\n")
+    assert read_entry(conf, "CartPole-v1")["n_envs"] == 3 and read_entry(conf, "Pendulum-v1")["n_envs"] == 2
+    gym.register("ReadEntryTest/Pong-v0", entry_point="ale_py.env:AtariEnv")  # (its entry point is all that is read)
+    assert read_entry(conf, "ReadEntryTest/Pong-v0")["n_envs"] == 8
 
 
 def test_read_entry_makes_a_shipped_entry():
