@@ -79,7 +79,7 @@ class REINFORCE(OnPolicyAlgorithm):
     ``J = E[sum_t gamma^t r_t]`` with:
 
     - ``reward_to_go=False``: ``Psi_t = R(tau) = sum_k gamma^k r_k``;
-    - ``reward_to_go=True, exact_discounted_gradient=True``: ``Psi_t = gamma^t G_t``, with less variance;
+    - ``reward_to_go=True, exact_discounted_gradient=True``: ``Psi_t = gamma^t G_t``, usually with less variance;
     - ``reward_to_go=True`` alone: ``Psi_t = G_t = sum_{k>=t} gamma^(k-t) r_k``, the usual estimator,
       only when ``gamma = 1``. For ``gamma < 1`` its expectation is
       ``E[sum_t grad log pi(a_t|s_t) Q_gamma(s_t, a_t)]``, which drops the ``gamma^t`` factor and is not
@@ -118,7 +118,8 @@ class REINFORCE(OnPolicyAlgorithm):
     :param use_sde: Whether to use generalized State Dependent Exploration (gSDE)
         instead of action noise exploration (default: False)
     :param sde_sample_freq: Sample a new noise matrix every n steps when using gSDE
-        Default: -1 (only sample at the beginning of the rollout)
+        Default: -1 (only sample at the beginning of the rollout). The estimate is unbiased only with 1: noise held
+        over several steps makes their actions dependent, which the per-step log-probabilities ignore
     :param max_episode_length: The longest episode REINFORCE waits for: a training episode that runs
         longer raises a ``ValueError`` (a return is known only once its episode ends, so an env whose
         episodes never end would keep ``learn()`` and the buffer growing forever). Give such an env a time

@@ -9,6 +9,7 @@ standard errors.
 
 import copy
 
+import gymnasium as gym
 import numpy as np
 import pytest
 import torch as th
@@ -63,14 +64,16 @@ def policy_parameters(model) -> list[th.Tensor]:
     return [model.policy.action_net.weight, model.policy.action_net.bias]
 
 
-def sampled_gradients(model, n_rollouts=N_ROLLOUTS) -> tuple[np.ndarray, np.ndarray]:
-    """Gradients of ``-loss`` over many rollouts, and the number of episodes of each batch."""
+def sampled_gradients(model, n_rollouts=N_ROLLOUTS, parameters=None) -> tuple[np.ndarray, np.ndarray]:
+    """Gradients of ``-loss`` (of ``parameters``, the actor's by default) over many rollouts, and the number of
+    episodes of each batch."""
+    parameters = policy_parameters(model) if parameters is None else parameters
     _, callback = model._setup_learn(total_timesteps=10**9, callback=None)
     gradients, episodes = [], []
     for _ in range(n_rollouts):
         assert model.collect_rollouts(model.env, callback, model.rollout_buffer, model.n_steps)
         model.train()
-        gradients.append(-th.cat([p.grad.flatten() for p in policy_parameters(model)]).numpy())
+        gradients.append(-th.cat([p.grad.flatten() for p in parameters]).numpy())
         episodes.append(model.logger.name_to_value["train/n_episodes"])
     return np.array(gradients), np.array(episodes)
 
@@ -205,3 +208,60 @@ def test_entropy_bonus_adds_its_coefficient_times_the_gradient_of_the_batch_mean
     bonus = th.cat([g.flatten() for g in th.autograd.grad(mean_entropy, policy_parameters(model))])
     assert th.count_nonzero(bonus) > 0
     th.testing.assert_close(with_bonus - without, 0.1 * bonus)
+
+
+class ProductOfTwoActions(gym.Env):
+    """Two steps, observed as (1, 0) then (1, 1); the reward of the second is ``a_0 * a_1`` (the first's is 0)."""
+
+    observation_space = gym.spaces.Box(-1, 1, (2,), dtype=np.float32)
+    action_space = gym.spaces.Box(-1000, 1000, (1,), dtype=np.float32)  # (no clipping)
+
+    def reset(self, *, seed=None, options=None):
+        super().reset(seed=seed)
+        self.first = None
+        return np.array([1, 0], np.float32), {}
+
+    def step(self, action):
+        if self.first is None:
+            self.first = float(action[0])
+            return np.array([1, 1], np.float32), 0.0, False, False, {}
+        return np.array([1, 1], np.float32), self.first * float(action[0]), True, False, {}
+
+
+@pytest.mark.parametrize("sde_sample_freq", [1, -1])
+def test_gsde_is_unbiased_only_with_new_noise_at_every_step(sde_sample_freq):
+    """
+    gSDE's actions are ``a_t = mu + theta . phi(s_t)`` with ``theta ~ N(0, sigma^2)`` elementwise, ``phi(s_t)`` the
+    observation here (no hidden layer) and ``mu = 0.5`` at both steps. Sampled at every step, ``theta`` is new
+    and ``J = E[a_0 a_1] = mu^2``: the gradient is 1 for the action bias and 0 for both ``log_std``. Held over the
+    episode (``-1``), ``J = mu^2 + sigma_1^2``: ``(2, 0)`` for ``log_std``, which the per-step log-probabilities
+    of the loss do not estimate (their mean is about ``(3.5, 1.2)``, and 1.9 for the bias; README, "gSDE").
+    """
+    env = make_vec_env(ProductOfTwoActions, n_envs=1, seed=0)
+    model = REINFORCE(
+        "MlpPolicy",
+        env,
+        learning_rate=0.0,
+        n_steps=2,
+        gamma=1.0,
+        reward_to_go=False,
+        baseline=None,
+        normalize_advantage=False,
+        use_sde=True,
+        sde_sample_freq=sde_sample_freq,
+        policy_kwargs=dict(net_arch=[], log_std_init=0.0),
+        seed=0,
+    )
+    with th.no_grad():
+        model.policy.action_net.weight.zero_()
+        model.policy.action_net.bias.fill_(0.5)
+    parameters = [model.policy.action_net.bias, model.policy.log_std]
+    n_rollouts = N_ROLLOUTS if sde_sample_freq == 1 else N_ROLLOUTS // 2
+    samples, episodes = sampled_gradients(model, n_rollouts, parameters)
+    samples = unbiased_samples(model, samples, episodes)
+    if sde_sample_freq == 1:
+        assert_matches(samples, np.array([1.0, 0.0, 0.0]))
+    else:
+        mean = samples.mean(axis=0)
+        stderr = samples.std(axis=0, ddof=1) / np.sqrt(len(samples))
+        assert np.any(np.abs(mean - np.array([1.0, 2.0, 0.0])) > TOLERANCE * stderr), mean
