@@ -58,6 +58,17 @@ def test_leave_one_out_and_mean_baselines():
     np.testing.assert_allclose(mean, G - time_mean[[0, 1, 0, 1, 2]])
 
 
+def test_whole_episode_return_baselines_pad_episodes_with_their_return():
+    """
+    With R(tau), every step of an episode weighs its return, so a shorter episode is compared past its end with
+    its return, not with 0: the 3-step episode's baseline at t = 2 is the 2-step one's return (2).
+    """
+    loo = weights(baseline="leave_one_out", use_reward_to_go=False).advantages[:5, 0]
+    np.testing.assert_allclose(loo, R - np.array([6.25, 6.25, 2.0, 2.0, 2.0]))
+    mean = weights(baseline="mean", use_reward_to_go=False).advantages[:5, 0]
+    np.testing.assert_allclose(mean, R - (2.0 + 6.25) / 2)
+
+
 def test_normalize_divides_by_the_scale_of_the_weights():
     plain = weights(baseline="leave_one_out").advantages[:5, 0]
     normalized = weights(baseline="leave_one_out", normalize=True).advantages[:5, 0]
