@@ -141,3 +141,24 @@ def test_max_grad_norm_clips_the_gradient_along_its_direction():
     norm = grads[None].norm()
     assert norm > 0.005
     th.testing.assert_close(grads[0.005], grads[None] * 0.005 / norm, rtol=1e-4, atol=1e-9)
+
+
+def test_the_fitted_value_baseline_of_a_batch_is_fitted_on_earlier_batches_only():
+    """
+    The value function is fitted on a batch after the policy's step on it: the baseline the step subtracts is
+    the value function's before that fit (fitted on the batch itself, it would depend on the episodes it corrects).
+    """
+    env = make_vec_env("CartPole-v1", n_envs=2, seed=0)
+    model = collected(env, n_steps=64, baseline="value", value_epochs=5, normalize_advantage=False)
+    data = next(model.rollout_buffer.get(batch_size=None))
+    with th.no_grad():
+        values_before = model.policy.predict_values(data.observations).flatten()
+    distribution = model.policy.get_distribution(data.observations).distribution
+    log_prob = distribution.log_prob(data.actions.long().flatten())
+    loss = -((data.returns - values_before) * log_prob).sum() / (model.n_steps * model.n_envs)
+    expected = gradient(model, loss)
+    grads = trained(model)
+    with th.no_grad():
+        assert not th.allclose(model.policy.predict_values(data.observations).flatten(), values_before)
+    for name in ("action_net.weight", "action_net.bias", "mlp_extractor.policy_net.0.weight"):
+        th.testing.assert_close(grads[name], expected[name], rtol=1e-4, atol=1e-7, msg=name)
