@@ -118,13 +118,9 @@ def check_network(policy_kwargs: dict[str, Any]) -> None:
     :param policy_kwargs: the policy's keyword arguments
     :raises TypeError: for a ``net_arch`` that is no list of layer sizes (nor a dict of them for ``pi`` and ``vf``),
         or an ``activation_fn`` that makes no module when called without arguments (a module itself, as
-        ``torch.nn.ReLU()``, a function of a tensor, as ``torch.relu``, or a module class that needs arguments), or
-        a switch of SB3's policies (``ortho_init``, ``normalize_images``, ...) that is no boolean
+        ``torch.nn.ReLU()``, a function of a tensor, as ``torch.relu``, or a module class that needs arguments)
     :raises ValueError: for a layer size below 1
     """
-    for key in ("ortho_init", "normalize_images", "share_features_extractor", "squash_output", "full_std", "use_expln"):
-        if key in policy_kwargs:
-            check_bool(f"policy_kwargs['{key}']", policy_kwargs[key])
     net_arch = policy_kwargs.get("net_arch")  # (None: the policy's default)
     # (SB3 still takes its format before 1.8, a dict inside a list)
     if isinstance(net_arch, list) and len(net_arch) == 1 and isinstance(net_arch[0], dict):
@@ -159,6 +155,19 @@ def check_network(policy_kwargs: dict[str, Any]) -> None:
         )
 
 
+def check_switches(policy_kwargs: dict[str, Any]) -> None:
+    """
+    Check the switches of SB3's policies that ``policy_kwargs`` give (when a model is made, and those ``load`` is
+    given: a model saved with ``ortho_init=0``, which SB3 took as ``False``, still loads).
+
+    :param policy_kwargs: the policy's keyword arguments
+    :raises TypeError: for a switch (``ortho_init``, ``normalize_images``, ...) that is no boolean
+    """
+    for key in ("ortho_init", "normalize_images", "share_features_extractor", "squash_output", "full_std", "use_expln"):
+        if key in policy_kwargs:
+            check_bool(f"policy_kwargs['{key}']", policy_kwargs[key])
+
+
 def check_features_extractor(
     policy_class: type, policy_kwargs: dict[str, Any], observation_space: spaces.Space, policy_aliases: dict[str, type]
 ) -> None:
@@ -172,27 +181,30 @@ def check_features_extractor(
     :param observation_space: the env's observation space
     :param policy_aliases: the algorithm's policies by name, to name the ones that fit
     :raises ValueError: for ``FlattenExtractor`` or ``NatureCNN`` given ``Dict`` observations, or ``CombinedExtractor``
-        given others (a features extractor of one's own is not checked)
+        given others (a features extractor of one's own, a subclass of these included, is not checked)
     """
 
     def extractor_of(cls: type, kwargs: dict[str, Any]) -> Any:
         parameter = signature(cls).parameters.get("features_extractor_class")
         return kwargs.get("features_extractor_class", None if parameter is None else parameter.default)
 
+    def reads_dicts(extractor: Any) -> bool | None:
+        """Whether SB3's extractor reads Dict observations only (None: not one of SB3's three)."""
+        return {FlattenExtractor: False, NatureCNN: False, CombinedExtractor: True}.get(extractor)
+
     extractor = extractor_of(policy_class, policy_kwargs)
-    if not (isinstance(extractor, type) and issubclass(extractor, (FlattenExtractor, NatureCNN, CombinedExtractor))):
+    dicts = reads_dicts(extractor)
+    if dicts is None or dicts == isinstance(observation_space, spaces.Dict):
         return
-    reads_dicts = issubclass(extractor, CombinedExtractor)
-    if reads_dicts == isinstance(observation_space, spaces.Dict):
-        return
-    fitting = [
-        name
-        for name, cls in policy_aliases.items()
-        if isinstance(extractor_of(cls, {}), type) and issubclass(extractor_of(cls, {}), CombinedExtractor) != reads_dicts
-    ]
+    takes = f"{extractor.__name__}, which takes {'Dict observations only' if dicts else 'no Dict observations'}"
+    if "features_extractor_class" in policy_kwargs:
+        raise ValueError(
+            f"policy_kwargs['features_extractor_class']: {takes}; got {observation_space}. Give one that reads them, "
+            f"or none for {policy_class.__name__}'s own"
+        )
+    fitting = [name for name, cls in policy_aliases.items() if reads_dicts(extractor_of(cls, {})) == (not dicts)]
     raise ValueError(
-        f"policy: {policy_class.__name__} reads observations with {extractor.__name__}, which takes "
-        f"{'Dict observations only' if reads_dicts else 'no Dict observations'}; got {observation_space}. Use "
+        f"policy: {policy_class.__name__} reads observations with {takes}; got {observation_space}. Use "
         f"{' or '.join(fitting)}, or a features_extractor_class of your own in policy_kwargs"
     )
 

@@ -40,6 +40,7 @@ from sb3_reinforce.common.checks import (
     check_int,
     check_network,
     check_number,
+    check_switches,
     check_type,
 )
 from sb3_reinforce.common.sampling import overrides_actor, sample_actions
@@ -272,6 +273,7 @@ class REINFORCE(OnPolicyAlgorithm):
             seed=seed,
             device=device,
         )
+        check_switches(policy_kwargs or {})
         self._check_sde(use_sde, sde_sample_freq)
         _warn_meaningless(
             baseline,
@@ -413,8 +415,8 @@ class REINFORCE(OnPolicyAlgorithm):
     @classmethod
     def _wrap_env(cls, env: GymEnv, verbose: int = 0, monitor_wrapper: bool = True) -> VecEnv:
         """
-        As SB3's ``_wrap_env``, which the constructor and ``set_env`` call before SB3 asserts its own checks of the
-        action space: the env's action space is checked here first.
+        As SB3's ``_wrap_env``, which the constructor, ``set_env`` and ``load`` call on the env they are given: its
+        action space is checked here (before the constructor asserts SB3's own checks of it).
 
         :param env: the env the model is given
         :param verbose: verbosity level: 1 tells which wrappers are used
@@ -513,6 +515,7 @@ class REINFORCE(OnPolicyAlgorithm):
         for given in (custom_objects, kwargs):
             if "policy_kwargs" in given:  # (SB3's load reads them before the model can check them)
                 check_type("policy_kwargs", given["policy_kwargs"], dict, "a dict")
+                check_switches(given["policy_kwargs"])
         model = super().load(path, env, device, custom_objects, print_system_info, force_reset, **kwargs)
         if env is not None:
             model._mean_episode_length = None
@@ -534,7 +537,8 @@ class REINFORCE(OnPolicyAlgorithm):
         As SB3's ``set_parameters``, for a model whose value fit differs from the saved one's: the value
         optimizer exists only with the fitted value baseline (``baseline="value"``, ``value_epochs > 0``), which
         ``load``'s ``custom_objects`` can switch on or off. Saved optimizer state this model has no optimizer for
-        is not restored; an optimizer the saved model had not starts afresh.
+        is not restored; the value optimizer, when the parameters replace the policy's (value weights included)
+        without its state, starts afresh.
 
         :param load_path_or_dict: the saved model (path or file-like), or a dictionary from ``get_parameters``
         :param exact_match: whether the parameters must cover every module and each of its parameters
@@ -546,8 +550,8 @@ class REINFORCE(OnPolicyAlgorithm):
             _, params, _ = load_from_zip_file(load_path_or_dict, device=device, load_data=False)
         if self.value_optimizer is None:
             params.pop("value_optimizer", None)
-        elif "value_optimizer" not in params:
-            # (its moments, estimated on the value weights this replaces, would scale the new weights' first steps)
+        elif "value_optimizer" not in params and "policy" in params:
+            # (its moments, estimated on the value weights the policy's replace, would scale the new weights' steps)
             params["value_optimizer"] = {"state": {}, "param_groups": self.value_optimizer.state_dict()["param_groups"]}
         super().set_parameters(params, exact_match=exact_match, device=device)
 

@@ -17,7 +17,7 @@ from sb3_reinforce.common.buffers import (
     SequentialDictRolloutBuffer,
     SequentialRolloutBuffer,
 )
-from sb3_reinforce.common.checks import check_bool, check_int, check_type
+from sb3_reinforce.common.checks import as_python, check_bool, check_int, check_type
 from sb3_reinforce.common.recurrent import episode_buckets
 from sb3_reinforce.common.sampling import overrides_actor
 from sb3_reinforce.reinforce.reinforce import REINFORCE, take_observations
@@ -112,7 +112,11 @@ class RecurrentREINFORCE(REINFORCE):
                 "extractor too; got share_features_extractor=False"
             )
         given = self.policy_kwargs
-        self.policy_kwargs = {**given, "enable_critic_lstm": self._critic_lstm}
+        # (torch's LSTM takes Python numbers and booleans only)
+        lstm_sizes = {key: as_python(given[key]) for key in ("lstm_hidden_size", "n_lstm_layers") if key in given}
+        if lstm_kwargs:
+            lstm_sizes["lstm_kwargs"] = {key: as_python(value) for key, value in lstm_kwargs.items()}
+        self.policy_kwargs = {**given, **lstm_sizes, "enable_critic_lstm": self._critic_lstm}
         try:
             super()._setup_model()
         finally:

@@ -3,6 +3,7 @@
 from pathlib import Path
 from typing import Any
 
+import gymnasium as gym
 import optuna
 import yaml
 from rl_zoo3 import exp_manager
@@ -57,7 +58,7 @@ def read_entry(conf_file: str | Path, env_id: str) -> dict[str, Any]:
     entries = yaml.safe_load(Path(conf_file).read_text())
     if env_id in entries:
         name = env_id
-    elif "atari" in entries and ExperimentManager.is_atari(env_id):
+    elif "atari" in entries and env_id in gym.registry and ExperimentManager.is_atari(env_id):
         name = "atari"
     elif "default" in entries:
         name = "default"

@@ -11,7 +11,7 @@ from stable_baselines3.common.callbacks import CheckpointCallback
 from stable_baselines3.common.env_util import make_vec_env
 from stable_baselines3.common.envs import IdentityEnvBox, SimpleMultiObsEnv
 from stable_baselines3.common.policies import ActorCriticPolicy
-from stable_baselines3.common.torch_layers import FlattenExtractor
+from stable_baselines3.common.torch_layers import FlattenExtractor, NatureCNN
 
 from sb3_reinforce import REINFORCE, MaskableRecurrentREINFORCE, MaskableREINFORCE
 from sb3_reinforce.common.buffers import EpisodicDictRolloutBuffer, EpisodicRolloutBuffer, SequentialRolloutBuffer
@@ -314,7 +314,11 @@ def test_a_features_extractor_for_other_observations():
     ):
         REINFORCE(ActorCriticPolicy, SimpleMultiObsEnv())
     kwargs = dict(features_extractor_class=FlattenExtractor)
-    with pytest.raises(ValueError, match=r"MultiInputActorCriticPolicy reads observations with FlattenExtractor"):
+    with pytest.raises(
+        ValueError,
+        match=r"policy_kwargs\['features_extractor_class'\]: FlattenExtractor, which takes no Dict observations; got "
+        r"Dict.* Give one that reads them, or none for MultiInputActorCriticPolicy's own",
+    ):
         REINFORCE("MultiInputPolicy", SimpleMultiObsEnv(), policy_kwargs=kwargs)
     with pytest.raises(
         ValueError,
@@ -324,8 +328,23 @@ def test_a_features_extractor_for_other_observations():
         REINFORCE("MultiInputPolicy", "CartPole-v1")
 
 
+def test_a_features_extractor_of_ones_own_is_not_checked():
+    """Even a subclass of SB3's: here one that reads a key of the Dict with SB3's CNN."""
+
+    class ImageCNN(NatureCNN):
+        def __init__(self, observation_space: gym.spaces.Dict):
+            super().__init__(observation_space["img"], features_dim=16)
+
+        def forward(self, observations: dict) -> th.Tensor:
+            return super().forward(observations["img"])
+
+    kwargs = dict(features_extractor_class=ImageCNN)
+    for policy in (ActorCriticPolicy, "MultiInputPolicy"):
+        REINFORCE(policy, SimpleMultiObsEnv(), n_steps=8, policy_kwargs=kwargs).learn(20)
+
+
 def test_unbounded_continuous_actions():
-    """SB3 asserts finite bounds in its constructor and set_env: the package's ValueError comes first."""
+    """Refused by the constructor (before SB3 asserts finite bounds) and by set_env."""
     unbounded = ActionSpaceEnv(gym.spaces.Box(-np.inf, np.inf, (2,)))
     message = r"env: REINFORCE's policies clip or squash continuous actions to their bounds, .*not all finite"
     with pytest.raises(ValueError, match=message):

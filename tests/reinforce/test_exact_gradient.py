@@ -235,7 +235,10 @@ def test_gsde_is_unbiased_only_with_new_noise_at_every_step(sde_sample_freq):
     observation here (no hidden layer) and ``mu = 0.5`` at both steps. Sampled at every step, ``theta`` is new
     and ``J = E[a_0 a_1] = mu^2``: the gradient is 1 for the action bias and 0 for both ``log_std``. Held over the
     episode (``-1``), ``J = mu^2 + sigma_1^2``: ``(2, 0)`` for ``log_std``, which the per-step log-probabilities
-    of the loss do not estimate (their mean is about ``(3.5, 1.2)``, and 1.9 for the bias; README, "gSDE").
+    of the loss do not estimate: their expectation, with ``x, y ~ N(0, 1)``, ``a_0 = mu + x``, ``a_1 = mu + x + y``
+    and the marginal variances 1 and 2 of the steps, is ``E[a_0 a_1 (x + (x + y) / 2)] = 3.5 mu = 1.75`` for the
+    bias and ``E[a_0 a_1 ((x^2 - 1) + ((x + y)^2 / 2 - 1) / 2)] = 3``, ``E[a_0 a_1 ((x + y)^2 / 2 - 1) / 2] = 1`` for
+    ``log_std`` (README, "gSDE").
     """
     env = make_vec_env(ProductOfTwoActions, n_envs=1, seed=0)
     model = REINFORCE(
@@ -262,6 +265,7 @@ def test_gsde_is_unbiased_only_with_new_noise_at_every_step(sde_sample_freq):
     if sde_sample_freq == 1:
         assert_matches(samples, np.array([1.0, 0.0, 0.0]))
     else:
+        assert_matches(samples, np.array([1.75, 3.0, 1.0]))
         mean = samples.mean(axis=0)
         stderr = samples.std(axis=0, ddof=1) / np.sqrt(len(samples))
         assert np.any(np.abs(mean - np.array([1.0, 2.0, 0.0])) > TOLERANCE * stderr), mean

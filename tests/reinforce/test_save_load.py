@@ -127,6 +127,20 @@ def test_set_parameters_without_the_value_optimizer_starts_it_afresh():
     fitted.set_parameters(plain.get_parameters())
     assert fitted.value_optimizer.state_dict()["state"] == {}
     fitted.learn(200)
+    # parameters that leave the value weights as they are leave its state too
+    state = fitted.value_optimizer.state_dict()["state"]
+    fitted.set_parameters({"policy.optimizer": fitted.policy.optimizer.state_dict()}, exact_match=False)
+    assert fitted.value_optimizer.state_dict()["state"].keys() == state.keys() and state
+
+
+def test_a_model_saved_with_a_number_for_a_policy_switch_loads(tmp_path):
+    """SB3 took ortho_init=0 as False; only a switch given to the constructor or to load is checked."""
+    model = REINFORCE("MlpPolicy", "CartPole-v1", n_steps=16)
+    model.policy_kwargs["ortho_init"] = 0  # (as saved before the check)
+    model.save(tmp_path / "model")
+    assert REINFORCE.load(tmp_path / "model").policy_kwargs["ortho_init"] == 0
+    with pytest.raises(TypeError, match=r"policy_kwargs\['ortho_init'\] must be True or False; got 0"):
+        REINFORCE.load(tmp_path / "model", custom_objects={"policy_kwargs": {"ortho_init": 0}})
 
 
 class FixedLength(gym.Env):

@@ -306,6 +306,14 @@ def test_lstm_arguments_the_policies_cannot_run(policy_kwargs, exception, messag
     RecurrentREINFORCE("MlpLstmPolicy", "CartPole-v1", n_steps=16, policy_kwargs=dict(lstm_kwargs=dict(proj_size=0))).learn(50)
 
 
+def test_lstm_arguments_as_numpy_values():
+    """Taken as numbers and booleans (torch's LSTM takes Python's only), and saved as given."""
+    policy_kwargs = dict(lstm_hidden_size=np.int64(8), n_lstm_layers=np.int32(2), lstm_kwargs=dict(batch_first=np.False_))
+    model = RecurrentREINFORCE("MlpLstmPolicy", "CartPole-v1", n_steps=16, policy_kwargs=policy_kwargs).learn(40)
+    assert model.policy.lstm_actor.hidden_size == 8 and model.policy.lstm_actor.num_layers == 2
+    assert model.policy_kwargs["lstm_hidden_size"] is policy_kwargs["lstm_hidden_size"]
+
+
 def test_dict_observations_need_the_multi_input_policy():
     with pytest.raises(
         ValueError, match=r"policy: MlpLstmPolicy reads observations with FlattenExtractor, .*Use MultiInputLstmPolicy"

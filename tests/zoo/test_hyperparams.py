@@ -166,6 +166,7 @@ def test_read_entry_as_the_zoo_reads_it(tmp_path):
     assert read_entry(conf, "CartPole-v1")["n_envs"] == 3 and read_entry(conf, "Pendulum-v1")["n_envs"] == 2
     gym.register("ReadEntryTest/Pong-v0", entry_point="ale_py.env:AtariEnv")  # (its entry point is all that is read)
     assert read_entry(conf, "ReadEntryTest/Pong-v0")["n_envs"] == 8
+    assert read_entry(conf, "Unregistered-v0")["n_envs"] == 3  # (no entry point to read)
 
 
 def test_read_entry_makes_a_shipped_entry():
