@@ -1,8 +1,8 @@
 """
 Train REINFORCE on a MuJoCo task with observations normalized by VecNormalize, save the model and the
 normalization statistics beside it, load both back and evaluate the greedy policy on normalized
-observations and raw rewards. The settings are those of the shipped HalfCheetah-v5 entry; 1M steps take
-about 4 minutes on one CPU core.
+observations and raw rewards. The settings are those of the shipped HalfCheetah-v5 entry (the fitted value
+baseline and a shrinking step bound); 1M steps take about 9 minutes on one CPU core.
 
     python examples/train_mujoco.py [--env HalfCheetah-v5] [--steps 1000000] [--seed 0]
 """
@@ -30,6 +30,11 @@ def main() -> None:
         env,
         learning_rate=0.002,
         n_steps=2048,
+        baseline="value",
+        value_epochs=10,
+        value_learning_rate=0.001,
+        # Adam's step bounded by a KL divergence shrinking linearly from 0.01 to 0 over the run (the zoo's lin_0.01)
+        target_kl=lambda progress_remaining: 0.01 * progress_remaining,
         policy_kwargs=dict(log_std_init=-0.5, net_arch=dict(pi=[64, 64], vf=[64, 64])),
         seed=args.seed,
     )
