@@ -197,12 +197,13 @@ def check_features_extractor(
     if dicts is None or dicts == isinstance(observation_space, spaces.Dict):
         return
     takes = f"{extractor.__name__}, which takes {'Dict observations only' if dicts else 'no Dict observations'}"
+    fitting = [name for name, cls in policy_aliases.items() if reads_dicts(extractor_of(cls, {})) == (not dicts)]
     if "features_extractor_class" in policy_kwargs:
+        own = reads_dicts(extractor_of(policy_class, {})) == (not dicts)
         raise ValueError(
             f"policy_kwargs['features_extractor_class']: {takes}; got {observation_space}. Give one that reads them, "
-            f"or none for {policy_class.__name__}'s own"
+            + (f"or none for {policy_class.__name__}'s own" if own else f"or none with {' or '.join(fitting)}")
         )
-    fitting = [name for name, cls in policy_aliases.items() if reads_dicts(extractor_of(cls, {})) == (not dicts)]
     raise ValueError(
         f"policy: {policy_class.__name__} reads observations with {takes}; got {observation_space}. Use "
         f"{' or '.join(fitting)}, or a features_extractor_class of your own in policy_kwargs"

@@ -537,8 +537,8 @@ class REINFORCE(OnPolicyAlgorithm):
         As SB3's ``set_parameters``, for a model whose value fit differs from the saved one's: the value
         optimizer exists only with the fitted value baseline (``baseline="value"``, ``value_epochs > 0``), which
         ``load``'s ``custom_objects`` can switch on or off. Saved optimizer state this model has no optimizer for
-        is not restored; the value optimizer, when the parameters replace the policy's (value weights included)
-        without its state, starts afresh.
+        is not restored; the value optimizer, when the parameters replace value weights without its state, starts
+        afresh.
 
         :param load_path_or_dict: the saved model (path or file-like), or a dictionary from ``get_parameters``
         :param exact_match: whether the parameters must cover every module and each of its parameters
@@ -550,10 +550,15 @@ class REINFORCE(OnPolicyAlgorithm):
             _, params, _ = load_from_zip_file(load_path_or_dict, device=device, load_data=False)
         if self.value_optimizer is None:
             params.pop("value_optimizer", None)
-        elif "value_optimizer" not in params and "policy" in params:
-            # (its moments, estimated on the value weights the policy's replace, would scale the new weights' steps)
+        elif "value_optimizer" not in params and self._value_weight_names() & set(params.get("policy", {})):
+            # (its moments, estimated on the value weights these replace, would scale the new weights' steps)
             params["value_optimizer"] = {"state": {}, "param_groups": self.value_optimizer.state_dict()["param_groups"]}
         super().set_parameters(params, exact_match=exact_match, device=device)
+
+    def _value_weight_names(self) -> set[str]:
+        """The names, in the policy's state dict, of the parameters the value optimizer fits."""
+        value_parameters = {id(parameter) for parameter in self._value_parameters()}
+        return {name for name, parameter in self.policy.named_parameters() if id(parameter) in value_parameters}
 
     @property
     def _value_in_loss(self) -> bool:

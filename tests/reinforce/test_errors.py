@@ -320,6 +320,9 @@ def test_a_features_extractor_for_other_observations():
         r"Dict.* Give one that reads them, or none for MultiInputActorCriticPolicy's own",
     ):
         REINFORCE("MultiInputPolicy", SimpleMultiObsEnv(), policy_kwargs=kwargs)
+    # (when the policy's own extractor does not read them either, the policies whose do are named)
+    with pytest.raises(ValueError, match=r"Give one that reads them, or none with MultiInputPolicy$"):
+        REINFORCE(ActorCriticPolicy, SimpleMultiObsEnv(), policy_kwargs=kwargs)
     with pytest.raises(
         ValueError,
         match=r"reads observations with CombinedExtractor, which takes Dict observations only; "
