@@ -113,10 +113,10 @@ class RecurrentREINFORCE(REINFORCE):
             )
         given = self.policy_kwargs
         # (torch's LSTM takes Python numbers and booleans only)
-        lstm_sizes = {key: as_python(given[key]) for key in ("lstm_hidden_size", "n_lstm_layers") if key in given}
+        as_python_values = {key: as_python(given[key]) for key in ("lstm_hidden_size", "n_lstm_layers") if key in given}
         if lstm_kwargs:
-            lstm_sizes["lstm_kwargs"] = {key: as_python(value) for key, value in lstm_kwargs.items()}
-        self.policy_kwargs = {**given, **lstm_sizes, "enable_critic_lstm": self._critic_lstm}
+            as_python_values["lstm_kwargs"] = {key: as_python(value) for key, value in lstm_kwargs.items()}
+        self.policy_kwargs = {**given, **as_python_values, "enable_critic_lstm": self._critic_lstm}
         try:
             super()._setup_model()
         finally:
