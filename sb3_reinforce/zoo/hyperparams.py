@@ -16,7 +16,7 @@ LSTM_HIDDEN_SIZES = (16, 32, 64, 128, 256)
 # REINFORCE's hyperparameters that take schedules besides learning_rate (which rl_zoo3 converts itself)
 SCHEDULED_HYPERPARAMS = ("target_kl", "value_learning_rate", "ent_coef")
 # rl_zoo3's own conversion of learning_rate, clip_range, ... (before register() extends it)
-_zoo_preprocess_schedules = ExperimentManager._preprocess_schedules
+zoo_preprocess_schedules = ExperimentManager._preprocess_schedules
 # The entries' values that rl_zoo3 evaluates as Python when they are strings
 EVALUATED_HYPERPARAMS = ("normalize", "policy_kwargs", "monitor_kwargs")
 
@@ -30,7 +30,7 @@ def preprocess_schedules(hyperparams: dict[str, Any]) -> dict[str, Any]:
     :param hyperparams: the hyperparameters of an entry (with ``-params`` applied)
     :return: them, with the schedules made callables
     """
-    hyperparams = _zoo_preprocess_schedules(hyperparams)
+    hyperparams = zoo_preprocess_schedules(hyperparams)
     for key in SCHEDULED_HYPERPARAMS:
         value = hyperparams.get(key)
         if isinstance(value, str):

@@ -1,8 +1,10 @@
 """Registration of REINFORCE in rl_zoo3 and the command-line entry point."""
 
+import argparse
 import sys
 from collections.abc import Callable
 from importlib import resources
+from typing import Any, NoReturn
 
 import gymnasium as gym
 from rl_zoo3.exp_manager import ExperimentManager
@@ -17,6 +19,7 @@ from sb3_reinforce.zoo.hyperparams import (
     preprocess_schedules,
     sample_reinforce_lstm_params,
     sample_reinforce_params,
+    zoo_preprocess_schedules,
 )
 from sb3_reinforce.zoo.storage import StorageError, check_storage
 
@@ -36,12 +39,12 @@ COMMANDS = ("train", "enjoy", "plot_train", "plot_from_file", "all_plots")
 def register() -> None:
     """
     Make ``reinforce``, ``reinforce_mask``, ``reinforce_lstm`` and ``reinforce_lstm_mask`` rl_zoo3 algorithms,
-    with REINFORCE's Optuna samplers (the recurrent ones also sample the LSTM's size), and let a conf file
-    give ``target_kl``, ``value_learning_rate`` and ``ent_coef`` as rl_zoo3's ``lin_<initial value>`` schedules, as it gives
-    ``learning_rate``.
+    with REINFORCE's Optuna samplers (the recurrent ones also sample the LSTM's size), and let their conf files
+    give ``target_kl``, ``value_learning_rate`` and ``ent_coef`` as rl_zoo3's ``lin_<initial value>`` schedules, as
+    they give ``learning_rate`` (rl_zoo3's other algorithms keep its own conversion: SAC's ``ent_coef: auto``).
     """
     ZOO_ALGOS.update(ALGOS)
-    ExperimentManager._preprocess_schedules = staticmethod(preprocess_schedules)  # type: ignore[method-assign]
+    ExperimentManager._preprocess_schedules = _preprocess_schedules  # type: ignore[method-assign,assignment]
     for name, algo in ALGOS.items():
         recurrent = issubclass(algo, RecurrentREINFORCE)
         HYPERPARAMS_SAMPLER[name] = sample_reinforce_lstm_params if recurrent else sample_reinforce_params
@@ -54,6 +57,12 @@ def register() -> None:
         )
 
 
+def _preprocess_schedules(manager: ExperimentManager, hyperparams: dict[str, Any]) -> dict[str, Any]:
+    """``ExperimentManager._preprocess_schedules`` once registered: this package's for its algorithms."""
+    convert = preprocess_schedules if manager.algo in ALGOS else zoo_preprocess_schedules
+    return convert(hyperparams)
+
+
 def default_conf_file(algo: str) -> str:
     """
     The hyperparameter file shipped with this package for ``algo``.
@@ -64,24 +73,33 @@ def default_conf_file(algo: str) -> str:
     return str(resources.files("sb3_reinforce.zoo").joinpath(f"{algo}.yml"))
 
 
-def _option(argv: list[str], name: str) -> str | None:
-    for i, arg in enumerate(argv):
-        if arg == name and i + 1 < len(argv):
-            return argv[i + 1]
-        if arg.startswith(f"{name}="):
-            return arg.split("=", 1)[1]
-    return None
+class _Unparsed(Exception):
+    """An option rl_zoo3's parser will refuse itself (an ambiguous prefix, a missing value)."""
 
 
-def _last_option(argv: list[str], *names: str) -> str | None:
-    """The value of the last option of any of ``names`` (an option's spellings: argparse keeps the last)."""
-    for i in reversed(range(len(argv))):
-        for name in names:
-            if argv[i] == name and i + 1 < len(argv):
-                return argv[i + 1]
-            if argv[i].startswith(f"{name}="):
-                return argv[i].split("=", 1)[1]
-    return None
+class _OptionParser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise _Unparsed(message)
+
+
+def _options(args: list[str]) -> argparse.Namespace:
+    """
+    The options of rl_zoo3's ``train`` and ``enjoy`` that this module reads, as rl_zoo3's parser reads them: the
+    last of an option's occurrences counts, and an unambiguous prefix names it (``--alg reinforce``). The others
+    are left to rl_zoo3, which also reports any of these it cannot parse (then they read as not given here).
+
+    :param args: the options of the command
+    :return: ``algo``, ``env``, ``conf_file``, ``storage``, ``study_name``, ``trial_id`` (strings or ``None``)
+        and ``optimize``
+    """
+    parser = _OptionParser(add_help=False)
+    for names in (["--algo"], ["--env"], ["-conf", "--conf-file"], ["--storage"], ["--study-name"], ["--trial-id"]):
+        parser.add_argument(*names)
+    parser.add_argument("-optimize", "--optimize-hyperparameters", dest="optimize", action="store_true")
+    try:
+        return parser.parse_known_args(args)[0]
+    except _Unparsed:
+        return parser.parse_known_args([])[0]
 
 
 PROGRAM = "python -m sb3_reinforce.zoo"
@@ -137,23 +155,25 @@ def main(argv: list[str] | None = None) -> None:
         raise SystemExit(f"{PROGRAM}: error: the first argument must be a command ({', '.join(COMMANDS)}); {got}")
     command, args = argv[0], argv[1:]
     register()
-    algo = _option(args, "--algo")
+    options = _options(args)
+    algo = options.algo
     if command == "train" and algo in ALGOS:
         # First, so that a --conf-file of the user's, however spelled, comes later and wins.
         args = ["--conf-file", default_conf_file(algo), *args]
     if command == "train":
-        _check_tuning_options(args)
+        _check_tuning_options(options)
     # rl_zoo3's scripts read their options from sys.argv (and show its first item as the program).
     program_argv = sys.argv
     sys.argv = [f"{PROGRAM} {command}", *args]
     try:
         _command(command)()
     except ValueError as error:
-        if not str(error).startswith("Hyperparameters not found for"):
+        if not str(error).startswith("Hyperparameters not found for") or (algo not in ALGOS and not options.conf_file):
             raise
-        env = _option(args, "--env") or "CartPole-v1"
+        env = options.env or "CartPole-v1"
+        conf_file = options.conf_file or default_conf_file(algo)
         raise SystemExit(
-            f"{PROGRAM} train: no hyperparameters for --algo {algo} on {env} in {_last_option(args, '--conf-file', '-conf')}. "
+            f"{PROGRAM} train: no hyperparameters for --algo {algo} on {env} in {conf_file}. "
             f"Give an entry for {env} in a file of your own with --conf-file my.yml (rl_zoo3's format, as the shipped "
             "file; -params then overrides single values)."
         ) from None
@@ -161,20 +181,20 @@ def main(argv: list[str] | None = None) -> None:
         sys.argv = program_argv
 
 
-def _check_tuning_options(args: list[str]) -> None:
+def _check_tuning_options(options: argparse.Namespace) -> None:
     """
     Check ``--storage``, ``--study-name`` and ``--trial-id`` of ``train`` before rl_zoo3 runs (see
     :func:`~sb3_reinforce.zoo.storage.check_storage`): with ``-optimize`` or ``--trial-id``, a storage that
     cannot be used stops here with one line.
 
-    :param args: the options of ``train``
+    :param options: the options of ``train`` (see ``_options``)
     """
-    storage, study_name, trial = (_last_option(args, name) for name in ("--storage", "--study-name", "--trial-id"))
+    storage, study_name, trial = options.storage, options.study_name, options.trial_id
     try:
         trial_id = None if trial is None else int(trial)
     except ValueError:
         return  # rl_zoo3's parser says it is not an integer
-    optimize = any(arg in ("-optimize", "--optimize-hyperparameters") for arg in args)
+    optimize = options.optimize
     try:
         if storage is None:
             if trial_id is not None:

@@ -19,8 +19,9 @@ from sqlalchemy.engine import make_url
 
 # SQLAlchemy URL schemes people write for a server and the one to write instead
 _SCHEME_FIXES = {"postgres": "postgresql", "postgre": "postgresql", "pgsql": "postgresql", "psql": "postgresql"}
-# The extra of this package that installs the driver of a database
-_DRIVER_EXTRAS = {"postgresql": "sb3-reinforce[postgresql] (psycopg 3)"}
+# The extra of this package that installs the driver of a URL's dialect (SQLAlchemy's driver for
+# postgresql:// is psycopg 3)
+_DRIVER_EXTRAS = {"postgresql+psycopg": "sb3-reinforce[postgresql] (psycopg 3)"}
 
 
 class StorageError(ValueError):
@@ -52,7 +53,10 @@ def open_storage(storage: str, attempts: int = 10) -> optuna.storages.BaseStorag
         except ImportError as error:
             # (Optuna replaces the driver's ModuleNotFoundError by an ImportError that does not name it)
             missing = error.__cause__ if isinstance(error.__cause__, ImportError) else error
-            extra = _DRIVER_EXTRAS.get(url.get_backend_name(), f"the driver of {url.drivername}")
+            dialect = url.get_dialect()
+            extra = _DRIVER_EXTRAS.get(
+                f"{dialect.name}+{dialect.driver}", f"the driver of {url.drivername} ({dialect.driver})"
+            )
             raise StorageError(
                 f"--storage {_hide_password(storage)}: the database driver is not installed ({missing}); pip install {extra}"
             ) from None
@@ -80,7 +84,7 @@ def _parse_url(storage: str) -> sqlalchemy.engine.URL:
     )
     try:
         url = make_url(storage)
-    except sqlalchemy.exc.ArgumentError:
+    except (sqlalchemy.exc.ArgumentError, ValueError):  # (ValueError: a port that is not a number)
         raise StorageError(f"--storage must be {accepted}; got {storage!r}") from None
     try:
         url.get_dialect()
@@ -98,7 +102,7 @@ def _hide_password(storage: str) -> str:
         return storage
     try:
         return make_url(storage).render_as_string(hide_password=True)
-    except sqlalchemy.exc.ArgumentError:
+    except (sqlalchemy.exc.ArgumentError, ValueError):
         return storage
 
 

@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 import yaml
 from rl_zoo3.exp_manager import ExperimentManager
+from stable_baselines3 import SAC
 
 from sb3_reinforce import REINFORCE, MaskableRecurrentREINFORCE, MaskableREINFORCE, RecurrentREINFORCE
 from sb3_reinforce.zoo import ALGOS, default_conf_file, main, register
@@ -40,6 +41,20 @@ def test_train_enjoy_load(tmp_path, capsys):
 def test_other_algorithms_stay_available(tmp_path):
     run = train(tmp_path, "--algo", "a2c", "-n", "200")
     assert (run / "CartPole-v1.zip").exists()
+    # with rl_zoo3's own conversion of their conf files' values: SAC's ent_coef 'auto_<initial value>'
+    args = ["--env", "Pendulum-v1", "-f", str(tmp_path / "sac"), "--seed", "0", "--verbose", "0", "-n", "150"]
+    main(["train", "--algo", "sac", *args, "-params", "ent_coef:'auto_0.5'", "learning_starts:100"])
+    (run,) = (tmp_path / "sac").glob("sac/Pendulum-v1_*")
+    model = SAC.load(run / "Pendulum-v1.zip")
+    assert model.ent_coef == "auto_0.5" and model.log_ent_coef is not None
+
+
+def test_options_spelled_as_rl_zoo3_takes_them(tmp_path):
+    # a prefix of --algo (argparse's, which rl_zoo3 takes) reads the shipped conf file too (rl_zoo3 has no
+    # reinforce.yml); of several --algo, the last counts
+    for folder, args in (("prefix", ["--alg", "reinforce"]), ("last", ["--algo", "a2c", "--algo=reinforce"])):
+        run = train(tmp_path / folder, *args, "-n", "200")
+        assert isinstance(REINFORCE.load(run / "CartPole-v1.zip"), REINFORCE)
 
 
 def test_user_conf_file_and_params_take_precedence(tmp_path):

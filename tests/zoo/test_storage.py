@@ -158,6 +158,12 @@ def test_storage_errors(tmp_path):
     assert "unknown database scheme 'postgres://' (write postgresql:// for postgres://)" in message
     message = train_with(*optimize, "--storage", "http://localhost/optuna")
     assert "unknown database scheme 'http://'" in message
+    # the options spelled by a prefix, as rl_zoo3's parser takes them
+    message = train_with("--optimize", "--n-trials", "1", "-f", str(tmp_path), "--stor", "postgres://user@localhost/optuna")
+    assert "unknown database scheme 'postgres://'" in message
+    # a port that is not a number
+    message = train_with(*optimize, "--storage", "postgresql://user:secret@localhost:port/optuna")
+    assert "--storage must be a journal file" in message and "localhost:port" in message
     # a server that cannot be reached: the reason, not the password
     url = f"postgresql://user:secret@127.0.0.1:{free_port()}/optuna"
     message = train_with(*optimize, "--storage", url)
@@ -167,6 +173,9 @@ def test_storage_errors(tmp_path):
     message = train_with(*optimize, "--storage", "mysql://user:secret@127.0.0.1/optuna")
     assert "the database driver is not installed (No module named 'MySQLdb'); pip install the driver of mysql" in message
     assert "secret" not in message
+    # ... named by the URL: psycopg2's for postgresql+psycopg2:// (the postgresql extra installs psycopg 3)
+    message = train_with(*optimize, "--storage", "postgresql+psycopg2://user:secret@127.0.0.1/optuna")
+    assert "(No module named 'psycopg2'); pip install the driver of postgresql+psycopg2 (psycopg2)" in message
 
     # a study of that name made to be minimized
     storage = f"sqlite:///{tmp_path / 'tuning.db'}"
