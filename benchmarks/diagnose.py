@@ -24,6 +24,11 @@ and in ``docs/benchmark/diagnosis-recurrent`` (RecurrentREINFORCE on CartPoleNoV
 
     PYTHONPATH=. python benchmarks/diagnose.py --experiments cartpole-novel-shipped --seeds 10 \\
         --out docs/benchmark/diagnosis-recurrent
+
+and in ``docs/benchmark/diagnosis-cartpole`` (CartPole-v1's defaults, and unnormalized weights):
+
+    PYTHONPATH=. python benchmarks/diagnose.py --experiments cartpole-defaults cartpole-unnormalized --seeds 3 \\
+        --out docs/benchmark/diagnosis-cartpole
 """
 
 import argparse
@@ -103,6 +108,17 @@ EXPERIMENTS: dict[str, Experiment] = {
         ),
     ),
     "cartpole-novel-shipped": Experiment("CartPoleNoVel-v1", "shipped", 100_000, 5_000, 10, algo="reinforce_lstm"),
+    # The defaults, and the unnormalized weights with a larger learning rate and Adam's step bounded by a
+    # shrinking KL
+    "cartpole-defaults": Experiment("CartPole-v1", "defaults", 100_000, 5_000, 10),
+    "cartpole-unnormalized": Experiment(
+        "CartPole-v1",
+        "unnormalized, lr 0.01, target_kl lin_0.01",
+        100_000,
+        5_000,
+        10,
+        ("normalize_advantage:False", "learning_rate:0.01", "target_kl:'lin_0.01'"),
+    ),
 }
 
 
