@@ -679,14 +679,15 @@ class REINFORCE(OnPolicyAlgorithm):
             # As SB3's policies do: a Box action of any shape, whatever the distribution's flat output.
             actions = actions_tensor.cpu().numpy().reshape((-1, *self.action_space.shape))
 
-            env_actions = actions
+            # (Named as in SB3's rollouts, for the callbacks' locals)
+            clipped_actions = actions
             if isinstance(self.action_space, spaces.Box):
                 if self.policy.squash_output:
-                    env_actions = self.policy.unscale_action(actions)
+                    clipped_actions = self.policy.unscale_action(actions)
                 else:
-                    env_actions = np.clip(actions, self.action_space.low, self.action_space.high)
+                    clipped_actions = np.clip(actions, self.action_space.low, self.action_space.high)
 
-            new_obs, rewards, dones, infos = env.step(env_actions)
+            new_obs, rewards, dones, infos = env.step(clipped_actions)
             self.num_timesteps += env.num_envs
 
             callback.update_locals(locals())
@@ -1064,9 +1065,10 @@ class REINFORCE(OnPolicyAlgorithm):
     ) -> SelfREINFORCE:
         """
         Return a trained model, as SB3's ``learn``. Batches are whole episodes, so training stops at the end
-        of the first batch that reaches ``total_timesteps``; the last batch is sized to the steps left (at
-        least one episode per env and two in all), so it runs past ``total_timesteps`` by at most about
-        ``max(n_envs, 2)`` episodes.
+        of the first batch that reaches ``total_timesteps``. The last batch is sized to the steps left as
+        judged by the previous batch's mean episode length (at least one episode per env and two in all): it
+        runs past ``total_timesteps`` by up to about ``max(n_envs, 2)`` episodes, and by more when its
+        episodes outlast the previous batch's, as while a policy learns to make them last.
 
         :param total_timesteps: The total number of env steps to train on, counted over all envs
             (a whole number; ``1e5`` is accepted)

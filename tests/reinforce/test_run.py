@@ -260,6 +260,24 @@ def test_callbacks_tensorboard_progress_bar(tmp_path):
         assert key in logged, key
 
 
+class StepLocals(BaseCallback):
+    """Keeps what a callback reads in ``self.locals`` at the first step."""
+
+    def _on_step(self) -> bool:
+        self.step_locals = {key: self.locals[key] for key in ("actions", "clipped_actions", "new_obs", "rewards", "dones")}
+        return False
+
+
+def test_callbacks_see_the_step_under_sb3_names():
+    # Pendulum's actions lie in [-2, 2]: with log_std_init 3, the sampled ones go past it and the env gets them clipped
+    callback = StepLocals()
+    REINFORCE("MlpPolicy", "Pendulum-v1", policy_kwargs=dict(log_std_init=3.0), seed=0).learn(100, callback=callback)
+    step = callback.step_locals
+    assert np.abs(step["actions"]).max() > 2.0
+    np.testing.assert_array_equal(step["clipped_actions"], np.clip(step["actions"], -2.0, 2.0))
+    assert step["new_obs"].shape == (1, 3) and step["rewards"].shape == step["dones"].shape == (1,)
+
+
 def test_vec_normalize_and_continued_learning():
     env = VecNormalize(make_vec_env("CartPole-v1", n_envs=2, seed=0))
     model = REINFORCE("MlpPolicy", env, n_steps=64, seed=0).learn(500)
