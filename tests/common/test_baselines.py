@@ -24,6 +24,13 @@ def test_leave_one_out(pad_with_last, expected):
     np.testing.assert_allclose(baseline, expected)
 
 
+def test_leave_one_out_sums_in_float64():
+    # three one-step episodes in three envs: b^(0) = (1 + 1) / 2 = 1 by hand, lost if 2**24 + 1 + 1 is summed in float32
+    weights = np.float32([[2.0**24, 1.0, 1.0]])
+    baseline = leave_one_out_baseline(weights, np.ones((1, 3), dtype=bool), np.ones((1, 3), dtype=bool), False)
+    assert baseline[0, 0] == 1.0  # (the baseline is stored in float32)
+
+
 def test_leave_one_out_single_episode_gets_zero():
     starts = np.array([[1], [0], [0]], dtype=bool)
     assert not leave_one_out_baseline(WEIGHTS[:, :1], starts, np.ones((3, 1), dtype=bool), False).any()

@@ -7,6 +7,7 @@ from sb3_reinforce.common.buffers import (
     EpisodicRolloutBuffer,
     MaskableEpisodicDictRolloutBuffer,
     MaskableEpisodicRolloutBuffer,
+    SequentialRolloutBuffer,
     episodes_per_rollout,
 )
 
@@ -20,10 +21,10 @@ IN_BATCH = np.array([[1, 1], [1, 1], [1, 1], [1, 0], [1, 0], [1, 0], [1, 0]], dt
 KEPT = [(2, 0), (3, 0), (4, 0), (0, 1), (1, 1), (2, 1)]
 
 
-def filled_buffer(grow: bool) -> EpisodicRolloutBuffer:
+def filled_buffer(grow: bool, buffer_class: type[EpisodicRolloutBuffer] = EpisodicRolloutBuffer) -> EpisodicRolloutBuffer:
     # A buffer of 4 rows has to grow to hold the 7
     size = 4 if grow else 7
-    buffer = EpisodicRolloutBuffer(size, spaces.Box(-np.inf, np.inf, (1,)), spaces.Discrete(3), n_envs=2, gamma=1.0)
+    buffer = buffer_class(size, spaces.Box(-np.inf, np.inf, (1,)), spaces.Discrete(3), n_envs=2, gamma=1.0)
     buffer.reset()
     for row in range(len(STARTS)):
         # Each step's observation and reward say which step it is: 10 * row + env
@@ -41,11 +42,19 @@ def filled_buffer(grow: bool) -> EpisodicRolloutBuffer:
     return buffer
 
 
+# The kept steps' reward-to-go within their own episode, sorted by code (1, 11, 20, 21, 30, 40):
+# env 1's (1 + 11 + 21, 11 + 21, 21) and env 0's (20 + 30 + 40, 30 + 40, 40)
+RETURNS = [33, 32, 90, 21, 70, 40]
+# ... less the other episode's at the same step (leave-one-out): env 0's (90 - 33, 70 - 32, 40 - 21), env 1's the opposite
+LEAVE_ONE_OUT = [-57, -38, 57, -19, 38, 19]
+
+
 @pytest.mark.parametrize("grow", [False, True])
-def test_only_complete_episodes_of_the_batch_reach_the_loss(grow):
+@pytest.mark.parametrize("baseline, advantages", [(None, RETURNS), ("leave_one_out", LEAVE_ONE_OUT)])
+def test_only_complete_episodes_of_the_batch_reach_the_loss(grow, baseline, advantages):
     buffer = filled_buffer(grow)
     result = buffer.compute_weights(
-        gamma=1.0, use_reward_to_go=True, exact_discounted_gradient=False, baseline=None, normalize=False
+        gamma=1.0, use_reward_to_go=True, exact_discounted_gradient=False, baseline=baseline, normalize=False
     )
     assert result.n_episodes == 2
     batch = next(buffer.get(batch_size=None))
@@ -53,9 +62,18 @@ def test_only_complete_episodes_of_the_batch_reach_the_loss(grow):
     order = np.argsort(batch.observations.flatten().numpy())
     codes = batch.observations.flatten().numpy()[order]
     np.testing.assert_array_equal(codes, sorted(10 * row + env for row, env in KEPT))
-    # and their returns are the reward-to-go within their own episode: (1 + 11 + 21, 11 + 21, 21), (20 + 30 + 40, ...)
-    np.testing.assert_allclose(batch.returns.numpy()[order], [33, 32, 90, 21, 70, 40])
-    np.testing.assert_allclose(batch.advantages.numpy()[order], [33, 32, 90, 21, 70, 40])
+    np.testing.assert_allclose(batch.returns.numpy()[order], RETURNS)
+    np.testing.assert_allclose(batch.advantages.numpy()[order], advantages)
+
+
+def test_sequential_buffers_yield_the_batch_episode_after_episode():
+    buffer = filled_buffer(grow=False, buffer_class=SequentialRolloutBuffer)
+    buffer.compute_weights(gamma=1.0, use_reward_to_go=True, exact_discounted_gradient=False, baseline=None, normalize=False)
+    batch = next(buffer.get())
+    # env 0's episode (rows 2-4), then env 1's (rows 0-2), each in time order
+    np.testing.assert_array_equal(batch.observations.flatten().numpy(), [20, 30, 40, 1, 11, 21])
+    np.testing.assert_array_equal(buffer.episode_starts, [1, 0, 0, 1, 0, 0])
+    np.testing.assert_allclose(batch.returns.numpy(), [90, 70, 40, 33, 32, 21])
 
 
 def test_reset_after_a_batch_restores_the_envs_and_keeps_the_capacity():

@@ -113,3 +113,10 @@ def test_returns_stay_within_episodes_and_envs():
     returns = reward_to_go(rewards, dones, 1.0)
     np.testing.assert_allclose(returns[:, 0], [0.0, 0.0, 1.0, 0.0])
     np.testing.assert_allclose(returns[:, 1], [1e6, 1e6, 1e6, 0.0])
+
+
+def test_returns_are_summed_in_float64():
+    # -2**24 + 2**24 + 1 = 1 by hand; summed in float32, 2**24 + 1 would round to 2**24 and lose the 1
+    rewards = np.array([[-(2.0**24)], [2.0**24], [1.0]])
+    dones = np.array([[0], [0], [1]], dtype=bool)
+    assert reward_to_go(rewards, dones, 1.0)[0, 0] == 1.0  # (the returns are stored in float32)

@@ -41,7 +41,9 @@ def test_weights_without_baseline(options, psi):
 
 def test_value_baseline():
     v = VALUES[:5, 0]
-    np.testing.assert_allclose(weights(baseline="value").advantages[:5, 0], G - v)
+    advantages = weights(baseline="value").advantages
+    np.testing.assert_allclose(advantages[:5, 0], G - v)
+    assert advantages[5, 0] == 0.0  # not Psi - V: the unfinished episode's step is outside the batch
     exact = weights(baseline="value", exact_discounted_gradient=True).advantages[:5, 0]
     np.testing.assert_allclose(exact, POWERS * (G - v))
     # R(tau) is corrected by the value of its episode's first state.
@@ -92,6 +94,13 @@ def test_normalize_gives_zero_weights_when_every_psi_is_the_same(baseline, use_r
     if baseline == "value":  # unnormalized, the value baseline's weights are Psi_t - V(s_t), not 0
         plain = score_function_weights(rewards, STARTS, DONES, MASK, GAMMA, normalize=False, values=VALUES, **options)
         assert np.all(plain.advantages[:5] != 0)
+
+
+def test_a_batch_without_complete_episodes_has_zero_weights():
+    options = dict(use_reward_to_go=True, exact_discounted_gradient=False, baseline=None, normalize=True)
+    result = score_function_weights(REWARDS, STARTS, DONES, np.zeros_like(MASK), GAMMA, values=VALUES, **options)
+    np.testing.assert_array_equal(result.advantages, 0.0)
+    assert result.n_episodes == 0
 
 
 def test_unknown_baseline():

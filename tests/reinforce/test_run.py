@@ -153,7 +153,7 @@ def test_batches_are_whole_episodes(n_envs):
 def test_time_limit_truncation_is_the_end_of_the_episode():
     """A truncated episode's return is the sum of its rewards: nothing is bootstrapped."""
     env = make_vec_env(
-        lambda: IdentityEnvBox(ep_length=1000), n_envs=1, wrapper_class=short_episodes, wrapper_kwargs=dict(length=5)
+        lambda: IdentityEnv(dim=3, ep_length=1000), n_envs=1, wrapper_class=short_episodes, wrapper_kwargs=dict(length=5)
     )
     model = REINFORCE("MlpPolicy", env, n_steps=5, gamma=1.0, baseline="value", seed=0)
     _, callback = model._setup_learn(100, None)
@@ -161,6 +161,7 @@ def test_time_limit_truncation_is_the_end_of_the_episode():
     buffer = model.rollout_buffer
     assert buffer.pos == 10  # two episodes of 5 steps
     rewards = buffer.rewards[:10, 0].reshape(2, 5)
+    assert rewards.any() and not rewards.all()  # (1 for an action equal to the observation, 0 otherwise)
     expected = np.cumsum(rewards[:, ::-1], axis=1)[:, ::-1].flatten()
     model.train()
     np.testing.assert_allclose(buffer.returns.flatten(), expected, rtol=1e-5)
