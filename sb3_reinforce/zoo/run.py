@@ -84,9 +84,10 @@ class _OptionParser(argparse.ArgumentParser):
 
 def _options(args: list[str]) -> argparse.Namespace:
     """
-    The options of rl_zoo3's ``train`` and ``enjoy`` that this module reads, as rl_zoo3's parser reads them: the
-    last of an option's occurrences counts, and an unambiguous prefix names it (``--alg reinforce``). The others
-    are left to rl_zoo3, which also reports any of these it cannot parse (then they read as not given here).
+    The options of rl_zoo3's ``train`` that this module reads, as rl_zoo3's parser reads them: the last of an
+    option's occurrences counts, and an unambiguous prefix names it (``--alg reinforce``). The others are left to
+    rl_zoo3. A command line rl_zoo3 refuses (a prefix ambiguous among all its options, a missing value) may read
+    otherwise here, or as none given; rl_zoo3 then stops with its own error.
 
     :param args: the options of the command
     :return: ``algo``, ``env``, ``conf_file``, ``storage``, ``study_name``, ``trial_id`` (strings or ``None``)
@@ -168,7 +169,12 @@ def main(argv: list[str] | None = None) -> None:
     try:
         _command(command)()
     except ValueError as error:
-        if not str(error).startswith("Hyperparameters not found for") or (algo not in ALGOS and not options.conf_file):
+        # (rl_zoo3's own message for its own algorithms and files, and for its default --algo)
+        if (
+            not str(error).startswith("Hyperparameters not found for")
+            or algo is None
+            or (algo not in ALGOS and not options.conf_file)
+        ):
             raise
         env = options.env or "CartPole-v1"
         conf_file = options.conf_file or default_conf_file(algo)

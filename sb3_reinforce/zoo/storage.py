@@ -10,6 +10,7 @@ and what it accepts, raised before anything is trained.
 """
 
 import random
+import re
 import time
 from pathlib import Path
 
@@ -85,7 +86,7 @@ def _parse_url(storage: str) -> sqlalchemy.engine.URL:
     try:
         url = make_url(storage)
     except (sqlalchemy.exc.ArgumentError, ValueError):  # (ValueError: a port that is not a number)
-        raise StorageError(f"--storage must be {accepted}; got {storage!r}") from None
+        raise StorageError(f"--storage must be {accepted}; got {_hide_password(storage)!r}") from None
     try:
         url.get_dialect()
     except sqlalchemy.exc.NoSuchModuleError:
@@ -97,13 +98,13 @@ def _parse_url(storage: str) -> sqlalchemy.engine.URL:
 
 
 def _hide_password(storage: str) -> str:
-    """The storage as it may be printed: a database URL without its password."""
+    """The storage as it may be printed: a database URL without its password (also one SQLAlchemy cannot read)."""
     if storage.endswith(".log"):
         return storage
     try:
         return make_url(storage).render_as_string(hide_password=True)
     except (sqlalchemy.exc.ArgumentError, ValueError):
-        return storage
+        return re.sub(r"(://[^:/@]*:)[^@/]*@", r"\1***@", storage)
 
 
 def check_storage(storage: str, study_name: str | None, trial_id: int | None) -> None:

@@ -117,6 +117,6 @@ def test_returns_stay_within_episodes_and_envs():
 
 def test_returns_are_summed_in_float64():
     # -2**24 + 2**24 + 1 = 1 by hand; summed in float32, 2**24 + 1 would round to 2**24 and lose the 1
-    rewards = np.array([[-(2.0**24)], [2.0**24], [1.0]])
+    rewards = np.float32([[-(2.0**24)], [2.0**24], [1.0]])  # (as the buffer stores them)
     dones = np.array([[0], [0], [1]], dtype=bool)
     assert reward_to_go(rewards, dones, 1.0)[0, 0] == 1.0  # (the returns are stored in float32)

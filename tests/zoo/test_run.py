@@ -160,3 +160,6 @@ def test_env_without_a_shipped_entry(tmp_path):
     conf.write_text(yaml.safe_dump({"CartPole-v1": {"n_timesteps": 1000, "policy": "MlpPolicy"}}))
     with pytest.raises(SystemExit, match=r"on MountainCar-v0 in .*my\.yml\. "):
         main(["train", "--algo", "reinforce", "--env", "MountainCar-v0", "-f", str(tmp_path), "-conf", str(conf)])
+    # without --algo, rl_zoo3 runs its default (ppo) and says so itself
+    with pytest.raises(ValueError, match=r"Hyperparameters not found for ppo-MountainCar-v0"):
+        main(["train", "--env", "MountainCar-v0", "-f", str(tmp_path), "-conf", str(conf)])

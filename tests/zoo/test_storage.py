@@ -163,7 +163,8 @@ def test_storage_errors(tmp_path):
     assert "unknown database scheme 'postgres://'" in message
     # a port that is not a number
     message = train_with(*optimize, "--storage", "postgresql://user:secret@localhost:port/optuna")
-    assert "--storage must be a journal file" in message and "localhost:port" in message
+    assert "--storage must be a journal file" in message and "user:***@localhost:port" in message
+    assert "secret" not in message
     # a server that cannot be reached: the reason, not the password
     url = f"postgresql://user:secret@127.0.0.1:{free_port()}/optuna"
     message = train_with(*optimize, "--storage", url)
