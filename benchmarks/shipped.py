@@ -25,7 +25,8 @@ BENCHMARK = "docs/benchmark"
 # as it is, whose evaluations first differ from the first comparison's at 30k to 180k steps; LunarLander-v3's
 # those of the package as it is, 10 seeds, where the 5 of lunarlander-lin/ were made with the value baseline's
 # rollouts sampled through the policy's forward; Pendulum-v1's, Hopper-v5's, Walker2d-v5's,
-# InvertedDoublePendulum-v5's, Reacher-v5's and Humanoid-v5's those of the package as it is, in rerun/).
+# InvertedDoublePendulum-v5's, Reacher-v5's, HalfCheetah-v5's and Humanoid-v5's those of the package as it is,
+# in rerun/).
 SOURCES = {
     "CartPole-v1": f"{BENCHMARK}/curves.csv:label=reinforce",
     "Acrobot-v1": f"{BENCHMARK}/acrobot-variants/curves.csv:label=entry (rerun)",
@@ -33,7 +34,7 @@ SOURCES = {
     "Pendulum-v1": f"{BENCHMARK}/rerun/curves.csv:label=reinforce",
     "InvertedPendulum-v5": f"{BENCHMARK}/curves.csv:label=reinforce",
     "Hopper-v5": f"{BENCHMARK}/rerun/curves.csv:label=reinforce",
-    "HalfCheetah-v5": f"{BENCHMARK}/halfcheetah-bound/curves.csv:label=reinforce",
+    "HalfCheetah-v5": f"{BENCHMARK}/rerun/curves.csv:label=reinforce",
     "Walker2d-v5": f"{BENCHMARK}/rerun/curves.csv:label=reinforce",
     "Swimmer-v5": f"{BENCHMARK}/mujoco-1m/curves.csv:label=reinforce",
     "InvertedDoublePendulum-v5": f"{BENCHMARK}/rerun/curves.csv:label=reinforce",
