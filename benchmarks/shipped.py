@@ -25,7 +25,7 @@ BENCHMARK = "docs/benchmark"
 # as it is, whose evaluations first differ from the first comparison's at 30k to 180k steps; LunarLander-v3's
 # those of the package as it is, 10 seeds, where the 5 of lunarlander-lin/ were made with the value baseline's
 # rollouts sampled through the policy's forward; Pendulum-v1's, Hopper-v5's, Walker2d-v5's,
-# InvertedDoublePendulum-v5's, Reacher-v5's, HalfCheetah-v5's and Humanoid-v5's those of the package as it is,
+# InvertedDoublePendulum-v5's, Reacher-v5's, HalfCheetah-v5's, Ant-v5's and Humanoid-v5's those of the package as it is,
 # in rerun/).
 SOURCES = {
     "CartPole-v1": f"{BENCHMARK}/curves.csv:label=reinforce",
@@ -39,7 +39,7 @@ SOURCES = {
     "Swimmer-v5": f"{BENCHMARK}/mujoco-1m/curves.csv:label=reinforce",
     "InvertedDoublePendulum-v5": f"{BENCHMARK}/rerun/curves.csv:label=reinforce",
     "Reacher-v5": f"{BENCHMARK}/rerun/curves.csv:label=reinforce",
-    "Ant-v5": f"{BENCHMARK}/mujoco-variants/curves.csv:label=target_kl lin_0.01",
+    "Ant-v5": f"{BENCHMARK}/rerun/curves.csv:label=reinforce",
     "Humanoid-v5": f"{BENCHMARK}/rerun/curves.csv:label=reinforce",
 }
 LABEL = "reinforce (shipped entries)"
