@@ -195,18 +195,16 @@ def _check_tuning_options(options: argparse.Namespace) -> None:
 
     :param options: the options of ``train`` (see ``_options``)
     """
-    storage, study_name, trial = options.storage, options.study_name, options.trial_id
     try:
-        trial_id = None if trial is None else int(trial)
+        trial_id = None if options.trial_id is None else int(options.trial_id)
     except ValueError:
         return  # rl_zoo3's parser says it is not an integer
-    optimize = options.optimize
     try:
-        if storage is None:
+        if options.storage is None:
             if trial_id is not None:
                 raise StorageError(f"--trial-id {trial_id} needs --storage and --study-name: the study whose trial to load")
-        elif optimize or trial_id is not None:
-            check_storage(storage, study_name, trial_id)
+        elif options.optimize or trial_id is not None:
+            check_storage(options.storage, options.study_name, trial_id)
     except StorageError as error:
         raise SystemExit(f"{PROGRAM} train: {error}") from None
 
