@@ -20,7 +20,7 @@ from stable_baselines3.common.policies import ActorCriticPolicy, BasePolicy
 from stable_baselines3.common.save_util import load_from_zip_file
 from stable_baselines3.common.type_aliases import GymEnv, MaybeCallback, PyTorchObs, RolloutBufferSamples, Schedule
 from stable_baselines3.common.utils import FloatSchedule, explained_variance, obs_as_tensor, update_learning_rate
-from stable_baselines3.common.vec_env import VecEnv
+from stable_baselines3.common.vec_env import VecEnv, patch_gym
 from torch.autograd import forward_ad
 from torch.nn import functional as F
 
@@ -236,8 +236,13 @@ class REINFORCE(OnPolicyAlgorithm):
         if not (isinstance(policy, str) or (isinstance(policy, type) and issubclass(policy, BasePolicy))):
             names = ", ".join(self.policy_aliases)
             raise TypeError(f"policy must be a policy name ({names}) or a policy class; got {policy!r}")
-        if not (env is None or isinstance(env, (str, gym.Env, VecEnv))):
-            raise TypeError(f"env must be a gymnasium.Env, a VecEnv, a registered env id or None; got {env!r}")
+        check_type(
+            "env",
+            env,
+            _env_types(),
+            "a gymnasium.Env, an OpenAI Gym env (which SB3 converts through shimmy), a VecEnv, a registered env id",
+            allow_none=True,
+        )
         check_bool("_init_setup_model", _init_setup_model)
         if env is None and _init_setup_model:
             raise ValueError(
@@ -1130,6 +1135,15 @@ class _Evaluation(th.nn.Module):
 
     def forward(self) -> th.Tensor:
         return self.function()
+
+
+def _env_types() -> tuple[type, ...]:
+    """
+    :return: the types of env SB3 takes: gymnasium's, VecEnvs, registered ids and, when OpenAI Gym is installed,
+        its envs (SB3 converts them to gymnasium with shimmy)
+    """
+    legacy_gym = getattr(patch_gym, "gym", None)
+    return (str, gym.Env, VecEnv) + (() if legacy_gym is None else (legacy_gym.Env,))
 
 
 def _onednn_disabled() -> AbstractContextManager:

@@ -30,7 +30,12 @@ BAD_HYPERPARAMETERS = [
         ValueError,
         r"policy: \w+ needs a subclass of \w+ \(MlpPolicy, CnnPolicy, MultiInputPolicy\), not a recurrent one; got",
     ),
-    (dict(env=3.0), TypeError, r"env must be a gymnasium.Env, a VecEnv, a registered env id or None; got 3.0"),
+    (
+        dict(env=3.0),
+        TypeError,
+        r"env must be a gymnasium.Env, an OpenAI Gym env \(which SB3 converts through shimmy\), a VecEnv, a registered env "
+        r"id or None; got 3.0",
+    ),
     (dict(env=None), ValueError, r"env: the policy is built for an env's spaces, so env=None needs _init_setup_model=False"),
     (dict(learning_rate=-1), ValueError, r"learning_rate must be a number >= 0; got -1; or a schedule"),
     (dict(learning_rate="0.01"), TypeError, r"learning_rate must be a number >= 0; got '0.01'"),

@@ -1,7 +1,10 @@
+import types
+
 import gymnasium as gym
 import numpy as np
 import pytest
 import torch as th
+from stable_baselines3.common import base_class
 from stable_baselines3.common.callbacks import BaseCallback, CheckpointCallback, EvalCallback
 from stable_baselines3.common.env_util import make_vec_env
 from stable_baselines3.common.envs import (
@@ -15,7 +18,7 @@ from stable_baselines3.common.envs import (
 from stable_baselines3.common.evaluation import evaluate_policy
 from stable_baselines3.common.monitor import Monitor
 from stable_baselines3.common.utils import obs_as_tensor
-from stable_baselines3.common.vec_env import DummyVecEnv, SubprocVecEnv, VecNormalize
+from stable_baselines3.common.vec_env import DummyVecEnv, SubprocVecEnv, VecNormalize, patch_gym
 
 from sb3_reinforce import REINFORCE
 from sb3_reinforce.common.buffers import EpisodicDictRolloutBuffer, episodes_per_rollout
@@ -89,6 +92,24 @@ def test_image_observations():
     assert changed(cnn, model.policy.features_extractor)
     action, _ = model.predict(env.reset())
     assert action.shape == (2,) and env.action_space.contains(action[0])
+
+
+def test_openai_gym_envs_are_converted_as_sb3_converts_them(monkeypatch):
+    """An OpenAI Gym env reaches SB3's conversion to gymnasium (shimmy's wrappers), as it does with A2C."""
+    legacy_gym = types.ModuleType("gym")
+    legacy_gym.Env = type("Env", (), {})
+    legacy_env = legacy_gym.Env()
+    converted = []
+
+    def convert(env: object) -> gym.Env:  # stands for shimmy's compatibility wrapper
+        converted.append(env)
+        return IdentityEnv(dim=2, ep_length=5)
+
+    monkeypatch.setattr(patch_gym, "gym", legacy_gym, raising=False)
+    monkeypatch.setattr(base_class, "_patch_env", convert)
+    model = REINFORCE("MlpPolicy", legacy_env, n_steps=16, seed=0).learn(20)
+    assert converted == [legacy_env]
+    assert model.num_timesteps >= 20
 
 
 @pytest.mark.parametrize("baseline", [None, "value"])
