@@ -1097,10 +1097,9 @@ class REINFORCE(OnPolicyAlgorithm):
                 f"env: learn() needs an env, and this model has none (it was loaded without one); got None. Give it "
                 f"one with {type(self).__name__}.load(path, env=...) or set_env(env)"
             )
-        else:
-            # (SB3 resets the envs itself at the start of learn() unless it goes on from the last observation)
-            goes_on = not reset_num_timesteps and self._last_obs is not None and self._last_episode_starts is not None
-            check_early_resets(self.env, inside_episode=goes_on and not np.all(self._last_episode_starts))
+        # (SB3 resets the envs itself at the start of learn() unless it goes on from the last observation)
+        goes_on = not reset_num_timesteps and self._last_obs is not None and self._last_episode_starts is not None
+        check_early_resets(self.env, inside_episode=goes_on and not np.all(self._last_episode_starts))
         return super().learn(
             total_timesteps=int(total_timesteps),
             callback=callback,
