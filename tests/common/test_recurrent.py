@@ -39,9 +39,17 @@ def test_one_long_episode_does_not_pad_the_others():
     assert len(episode_buckets(starts_of(lengths), "cpu", max_padding=np.inf)) == 1
 
 
-def test_equal_lengths_make_one_bucket():
-    (bucket,) = episode_buckets(starts_of([4, 4, 4]), "cpu")
+@pytest.mark.parametrize("max_padding", [0.0, 1.0])
+def test_equal_lengths_make_one_bucket(max_padding):
+    (bucket,) = episode_buckets(starts_of([4, 4, 4]), "cpu", max_padding)
     np.testing.assert_array_equal(bucket.numpy(), np.arange(12).reshape(3, 4))
+
+
+def test_a_bucket_may_reach_the_padding_bound():
+    """Episodes of 4, 1 and 1 steps padded to 4: 6 padded steps for 6 real ones, max_padding 1 allows it."""
+    (bucket,) = episode_buckets(starts_of([4, 1, 1]), "cpu", max_padding=1.0)
+    np.testing.assert_array_equal(bucket.numpy(), [[0, 1, 2, 3], [4, -1, -1, -1], [5, -1, -1, -1]])
+    assert len(episode_buckets(starts_of([4, 1, 1]), "cpu", max_padding=0.99)) == 2
 
 
 def test_steps_must_be_whole_episodes():

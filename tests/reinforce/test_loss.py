@@ -162,3 +162,38 @@ def test_the_fitted_value_baseline_of_a_batch_is_fitted_on_earlier_batches_only(
         assert not th.allclose(model.policy.predict_values(data.observations).flatten(), values_before)
     for name in ("action_net.weight", "action_net.bias", "mlp_extractor.policy_net.0.weight"):
         th.testing.assert_close(grads[name], expected[name], rtol=1e-4, atol=1e-7, msg=name)
+
+
+def test_without_an_analytical_entropy_the_entropy_term_is_the_mean_log_probability():
+    """gSDE with a squashed output has no analytical entropy: the bonus estimates it by ``-mean(log pi)``."""
+    model = collected("Pendulum-v1", n_steps=200, use_sde=True, ent_coef=0.01, policy_kwargs=dict(squash_output=True))
+    data = next(model.rollout_buffer.get(batch_size=None))
+    with th.no_grad():
+        log_prob, entropy, _ = model._evaluate_actions(data)
+    assert entropy is None
+    model.train()
+    # entropy_loss is minus the estimated entropy: -(-mean log pi)
+    assert model.logger.name_to_value["train/entropy_loss"] == pytest.approx(log_prob.mean().item(), rel=1e-5)
+
+
+@pytest.mark.parametrize("value_batch_size", [None, 16])
+def test_the_value_fit_runs_value_epochs_passes_of_minibatches(value_batch_size):
+    env = make_vec_env("CartPole-v1", n_envs=2, seed=0)
+    model = collected(env, n_steps=64, baseline="value", value_epochs=3, value_batch_size=value_batch_size)
+    n_samples = model.rollout_buffer.buffer_size
+    steps_per_epoch = 1 if value_batch_size is None else -(-n_samples // value_batch_size)
+    assert value_batch_size is None or steps_per_epoch > 1
+    steps = []
+    step = model.value_optimizer.step
+    model.value_optimizer.step = lambda *args, **kwargs: steps.append(1) or step(*args, **kwargs)
+    model.train()
+    assert len(steps) == 3 * steps_per_epoch
+
+
+def test_value_minibatches_are_a_shuffled_pass_over_the_batch():
+    model = REINFORCE("MlpPolicy", "CartPole-v1", baseline="value", value_epochs=1, seed=0)
+    th.manual_seed(0)
+    minibatches = model._value_minibatches(10, 3)
+    assert [len(indices) for indices in minibatches] == [3, 3, 3, 1]
+    steps = th.cat(minibatches).numpy()
+    assert sorted(steps) == list(range(10)) and not np.array_equal(steps, np.arange(10))

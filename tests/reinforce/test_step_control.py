@@ -70,8 +70,9 @@ def test_adapt_learning_rate_follows_the_kl_of_each_update():
     kl = logged["train/approx_kl"]
 
     model.adapt_learning_rate = True
-    # far below the bound: x1.5; within (target / 1.5^2, target]: unchanged; above it: / 1.5 (and shortened)
-    for target, factor in [(100 * kl, 1.5), (1.5 * kl, 1.0), (kl / 20, 1 / 1.5)]:
+    # far below the bound: x1.5; within (target / 1.5^2, target]: unchanged (2 kl: kl is above target / 1.5 but not
+    # above target / 1.5^2); above it: / 1.5 (and shortened)
+    for target, factor in [(100 * kl, 1.5), (2 * kl, 1.0), (1.5 * kl, 1.0), (kl / 20, 1 / 1.5)]:
         model.lr_factor = 1.0
         _, logged = one_update(model, buffer, state, target_kl=target)
         assert model.lr_factor == pytest.approx(factor) and logged["train/lr_factor"] == pytest.approx(factor)
@@ -93,6 +94,20 @@ def test_adapt_learning_rate_follows_the_kl_of_each_update():
     model.lr_factor = high / 1.2
     one_update(model, buffer, state, target_kl=1e9)
     assert model.lr_factor == high
+
+
+def test_approx_kl_is_the_mean_over_the_batch_of_the_estimator_at_each_step():
+    """``train/approx_kl`` is ``mean_t (r_t - 1) - log r_t``, ``r_t = pi_new(a_t|s_t) / pi_old(a_t|s_t)``."""
+    model, buffer, state = one_batch("leave_one_out")
+    model.policy.load_state_dict(state["policy"])
+    data = next(buffer.get(batch_size=None))
+    with th.no_grad():
+        old = model._evaluate_actions(data)[0]
+    _, logged = one_update(model, buffer, state, target_kl=None)
+    with th.no_grad():
+        log_ratio = model._evaluate_actions(data)[0] - old
+    assert th.count_nonzero(log_ratio) > 0
+    assert logged["train/approx_kl"] == pytest.approx(th.mean(th.exp(log_ratio) - 1 - log_ratio).item(), rel=1e-5)
 
 
 @pytest.mark.parametrize("natural_gradient", [False, True])

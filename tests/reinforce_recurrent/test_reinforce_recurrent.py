@@ -99,6 +99,50 @@ def test_value_minibatches_are_whole_shuffled_episodes():
         assert all(i + 1 in indices or i + 1 in ends for i in indices)
 
 
+def test_value_minibatches_of_episodes_as_long_as_the_minibatch():
+    model = RecurrentREINFORCE("MlpLstmPolicy", "CartPole-v1", baseline="value", value_epochs=1, policy_kwargs=SMALL)
+    model.rollout_buffer.episode_starts = np.isin(np.arange(40), [0, 10, 20, 30])
+    assert [len(indices) for indices in model._value_minibatches(40, 10)] == [10, 10, 10, 10]
+
+
+@pytest.mark.parametrize("baseline", ["leave_one_out", "value"])
+def test_the_rollout_samples_with_the_probabilities_the_loss_evaluates(baseline):
+    """
+    The rollout steps the LSTM through each episode from a zero state at the episode's start: every action was
+    sampled with the probability that the loss's padded pass over the batch gives it.
+    """
+    env = make_vec_env("CartPole-v1", n_envs=1, seed=0)
+    model = RecurrentREINFORCE("MlpLstmPolicy", env, n_steps=64, baseline=baseline, policy_kwargs=SMALL, seed=0)
+    model._mean_episode_length = 16.0  # a batch of 4 episodes
+    policy, sampled = model.policy, []
+    if baseline == "value":  # the rollout samples through forward, which returns the log-probability
+        forward = policy.forward
+
+        def recording_forward(*args, **kwargs):
+            actions, values, log_prob, states = forward(*args, **kwargs)
+            sampled.append(lambda _: log_prob)
+            return actions, values, log_prob, states
+
+        policy.forward = recording_forward
+    else:
+        get_distribution = policy.get_distribution
+
+        def recording_get_distribution(*args, **kwargs):
+            distribution, states = get_distribution(*args, **kwargs)
+            sampled.append(distribution.distribution.log_prob)  # (SB3's distribution object is reused: its torch one)
+            return distribution, states
+
+        policy.get_distribution = recording_get_distribution
+    rollout(model)
+    data = next(model.rollout_buffer.get())
+    assert np.count_nonzero(model.rollout_buffer.episode_starts) == 4 and len(sampled) == len(data.actions)
+    actions = data.actions.long()
+    with th.no_grad():
+        rollout_log_prob = th.cat([log_prob(action) for log_prob, action in zip(sampled, actions, strict=True)])
+        log_prob = model._evaluate_actions(data)[0]
+    th.testing.assert_close(rollout_log_prob, log_prob, atol=1e-5, rtol=1e-5)
+
+
 def test_no_critic_is_built_or_run_without_the_value_baseline():
     model = RecurrentREINFORCE("MlpLstmPolicy", "CartPole-v1", policy_kwargs=SMALL)
     assert model.policy.lstm_critic is None and not model.policy.enable_critic_lstm
