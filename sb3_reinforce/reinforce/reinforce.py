@@ -104,7 +104,7 @@ class REINFORCE(OnPolicyAlgorithm):
     :param gamma: Discount factor, in [0, 1]
     :param reward_to_go: Weight step t by the discounted return from t on, ``G_t``, instead of the
         whole discounted return of its episode ``R(tau)``
-    :param baseline: Baseline subtracted from the weights: ``None``, ``"mean"`` (batch mean),
+    :param baseline: Baseline subtracted from the weights: ``None``, ``"mean"`` (time-indexed mean of the batch's episodes),
         ``"leave_one_out"`` (time-indexed mean of the batch's other episodes) or
         ``"value"`` (the policy's value head, fitted to the Monte-Carlo returns)
     :param exact_discounted_gradient: With ``reward_to_go``, weight step t by ``gamma^t G_t``: the exact
