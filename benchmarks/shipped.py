@@ -20,13 +20,13 @@ from benchmarks.before_after import curves_of
 from benchmarks.learning import aggregate, kept_fraction, normalized_score, random_return, reference
 
 BENCHMARK = "docs/benchmark"
-# Where each shipped entry's runs are (its budget is the shipped n_timesteps, except InvertedPendulum-v5's
+# Where each shipped entry's runs are (its budget is the shipped n_timesteps, 2M for Humanoid-v5, except InvertedPendulum-v5's
 # 200k and Acrobot-v1's 200k, the budgets of the first comparison; Acrobot-v1's runs are those of the package
 # as it is, whose evaluations first differ from the first comparison's at 30k to 180k steps; LunarLander-v3's
 # those of the package as it is, 10 seeds, where the 5 of lunarlander-lin/ were made with the value baseline's
 # rollouts sampled through the policy's forward; Pendulum-v1's, Hopper-v5's, Walker2d-v5's,
-# InvertedDoublePendulum-v5's, Reacher-v5's, HalfCheetah-v5's, Ant-v5's and Humanoid-v5's those of the package as it is,
-# in rerun/).
+# InvertedDoublePendulum-v5's, Reacher-v5's, HalfCheetah-v5's and Ant-v5's those of the package as it is, in rerun/;
+# Humanoid-v5's those of the package as it is at 2M, in humanoid-2m/).
 SOURCES = {
     "CartPole-v1": f"{BENCHMARK}/curves.csv:label=reinforce",
     "Acrobot-v1": f"{BENCHMARK}/acrobot-variants/curves.csv:label=entry (rerun)",
@@ -40,7 +40,7 @@ SOURCES = {
     "InvertedDoublePendulum-v5": f"{BENCHMARK}/rerun/curves.csv:label=reinforce",
     "Reacher-v5": f"{BENCHMARK}/rerun/curves.csv:label=reinforce",
     "Ant-v5": f"{BENCHMARK}/rerun/curves.csv:label=reinforce",
-    "Humanoid-v5": f"{BENCHMARK}/rerun/curves.csv:label=reinforce",
+    "Humanoid-v5": f"{BENCHMARK}/humanoid-2m/curves.csv:label=reinforce",
 }
 LABEL = "reinforce (shipped entries)"
 
