@@ -865,9 +865,10 @@ class REINFORCE(OnPolicyAlgorithm):
 
     def _natural_step(self, data: RolloutBufferSamples, loss: th.Tensor, log_prob: th.Tensor, target_kl: float) -> th.Tensor:
         """
-        With ``natural_gradient``: move the policy's parameters by ``sqrt(2 * target_kl / x^T F x) * x``, where
-        ``x`` solves ``F x = -g`` by conjugate gradient, ``g`` is the gradient of the loss and ``F`` the Fisher
-        information on the batch: the step whose second-order model of the KL divergence is ``target_kl``.
+        With ``natural_gradient``: move the policy's parameters by ``sqrt(2 * target_kl / x^T (F + d I) x) * x``,
+        where ``x`` solves ``(F + d I) x = -g / |g|`` by conjugate gradient, ``g`` is the gradient of the loss, ``F``
+        the Fisher information on the batch and ``d`` the damping ``CG_DAMPING`` (as TRPO's): the step whose damped
+        second-order model of the KL divergence is ``target_kl``.
 
         ``F`` is the Hessian, at the current parameters, of the batch's KL estimate ``mean((r - 1) - log r)``
         (``r = pi / pi_old`` on the batch's actions), which is ``J^T J / N``, ``J`` being the Jacobian of the
@@ -1094,8 +1095,8 @@ class REINFORCE(OnPolicyAlgorithm):
         check_bool("progress_bar", progress_bar)
         if self.env is None:
             raise ValueError(
-                f"env: learn() needs an env, and this model has none (it was loaded without one); got None. Give it "
-                f"one with {type(self).__name__}.load(path, env=...) or set_env(env)"
+                f"env: learn() needs an env, and this model has none; got None. Give it one with "
+                f"{type(self).__name__}.load(path, env=...) or set_env(env)"
             )
         # (SB3 resets the envs itself at the start of learn() unless it goes on from the last observation)
         goes_on = not reset_num_timesteps and self._last_obs is not None and self._last_episode_starts is not None

@@ -94,8 +94,10 @@ def test_image_observations():
     assert action.shape == (2,) and env.action_space.contains(action[0])
 
 
-def test_openai_gym_envs_are_converted_as_sb3_converts_them(monkeypatch):
+def test_openai_gym_envs_pass_the_type_check_to_sb3s_conversion(monkeypatch):
     """An OpenAI Gym env reaches SB3's conversion to gymnasium (shimmy's wrappers), as it does with A2C."""
+    # (where SB3 looks for OpenAI Gym, and the function that converts its envs)
+    assert hasattr(patch_gym, "gym_installed") and base_class._patch_env is patch_gym._patch_env
     legacy_gym = types.ModuleType("gym")
     legacy_gym.Env = type("Env", (), {})
     legacy_env = legacy_gym.Env()

@@ -86,7 +86,9 @@ def test_load_without_env(tmp_path):
     loaded = REINFORCE.load(tmp_path / "model")
     obs = np.zeros((1, 4), dtype=np.float32)
     np.testing.assert_array_equal(loaded.predict(obs, deterministic=True)[0], model.predict(obs, deterministic=True)[0])
-    with pytest.raises(ValueError, match=r"env: learn\(\) needs an env, and this model has none .*; got None. Give it one"):
+    with pytest.raises(
+        ValueError, match=r"env: learn\(\) needs an env, and this model has none; got None. Give it one with REINFORCE.load"
+    ):
         loaded.learn(100)
     loaded.set_env(make_vec_env("CartPole-v1"))
     assert loaded.learn(100).num_timesteps >= 100

@@ -70,8 +70,8 @@ def test_adapt_learning_rate_follows_the_kl_of_each_update():
     kl = logged["train/approx_kl"]
 
     model.adapt_learning_rate = True
-    # far below the bound: x1.5; within (target / 1.5^2, target]: unchanged (2 kl: kl is above target / 1.5 but not
-    # above target / 1.5^2); above it: / 1.5 (and shortened)
+    # far below the bound: x1.5; within [target / 1.5^2, target]: unchanged (2 kl: kl is below target / 1.5 but above
+    # target / 1.5^2); above it: / 1.5 (and shortened)
     for target, factor in [(100 * kl, 1.5), (2 * kl, 1.0), (1.5 * kl, 1.0), (kl / 20, 1 / 1.5)]:
         model.lr_factor = 1.0
         _, logged = one_update(model, buffer, state, target_kl=target)
